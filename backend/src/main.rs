@@ -1,0 +1,89 @@
+//! `cnt-server`: the CNT Media server binary. See the crate docs of `cnt_backend`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use cnt_backend::{Settings, SettingsOverrides};
+
+/// The CNT Media server: accounts, catalogue, sync, uploads and community for one church or many.
+#[derive(Debug, Parser)]
+#[command(name = "cnt-server", version, about)]
+struct Cli {
+    /// A TOML settings file (keys: bind, data_dir, database_url). Default: $XDG_CONFIG_HOME/cnt-server/config.toml if it exists.
+    #[arg(long, global = true, env = "CNT_SERVER_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8787].
+    #[arg(long, global = true, env = "CNT_SERVER_BIND", value_name = "ADDR")]
+    bind: Option<SocketAddr>,
+    /// Where the SQLite database and media files live [default: $XDG_DATA_HOME/cnt-server].
+    #[arg(long, global = true, env = "CNT_SERVER_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// A database URL (sqlite://PATH or postgres://USER:PASSWORD@HOST/DB) instead of the SQLite file in the data dir.
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Print the effective settings and exit.
+    Config,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CNT_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let settings = match Settings::load(SettingsOverrides {
+        config_file: cli.config,
+        bind: cli.bind,
+        data_dir: cli.data_dir,
+        database_url: cli.database_url,
+    }) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Config => {
+            println!("bind = \"{}\"", settings.bind);
+            println!("data_dir = \"{}\"", settings.data_dir.display());
+            println!("database = \"{}\"", settings.database_url());
+            match &settings.config_file {
+                Some(f) => println!("# read from {}", f.display()),
+                None => println!("# no config file"),
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Serve => {
+            let runtime = match tokio::runtime::Runtime::new() {
+                Ok(r) => r,
+                Err(e) => return fail(&e),
+            };
+            match runtime.block_on(cnt_backend::run(settings)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }
+    }
+}
+
+fn fail(e: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("cnt-server: error: {e}");
+    ExitCode::FAILURE
+}

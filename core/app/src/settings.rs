@@ -1,0 +1,118 @@
+//! The user's settings, kept in `config_dir/cnt/config.toml`.
+//!
+//! Reading never fails the app: a missing file means defaults; a malformed one means defaults plus a
+//! [`crate::Notice::ConfigInvalid`] naming the file, and the file is left untouched until the user
+//! changes a setting, when it is first moved aside (`config.toml.invalid-<time>`), never deleted.
+//! Writing is atomic (a temporary file renamed over the old one), so a crash cannot half-write it.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Settings the user can change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// UI language code (`"en"`, `"es"`, `"pt"`); `None` follows the system.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// The server to sync with; `None` means the local default (`http://127.0.0.1:8787`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_url: Option<String>,
+}
+
+/// The outcome of reading the settings file.
+#[derive(Debug)]
+pub(crate) enum Loaded {
+    Missing,
+    Ok(Settings),
+    Invalid(String),
+}
+
+pub(crate) fn load(path: &Path) -> Loaded {
+    match std::fs::read_to_string(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Loaded::Missing,
+        Err(e) => Loaded::Invalid(e.to_string()),
+        Ok(text) => match toml::from_str::<Settings>(&text) {
+            Ok(s) => Loaded::Ok(s),
+            Err(e) => Loaded::Invalid(e.to_string().trim().replace('\n', " ")),
+        },
+    }
+}
+
+/// Writes `settings` to `path` atomically. When `move_invalid_aside`, the existing (malformed) file is
+/// renamed first so the user's text is kept.
+pub(crate) fn save(
+    path: &Path,
+    settings: &Settings,
+    move_invalid_aside: bool,
+) -> std::io::Result<Option<PathBuf>> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut moved = None;
+    if move_invalid_aside && path.exists() {
+        let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
+        let target = PathBuf::from(format!("{}.invalid-{stamp}", path.display()));
+        std::fs::rename(path, &target)?;
+        moved = Some(target);
+    }
+    let text = toml::to_string_pretty(settings).map_err(std::io::Error::other)?;
+    let tmp = PathBuf::from(format!("{}.tmp-{}", path.display(), std::process::id()));
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(
+            b"# CNT Media settings. Written by the app; safe to edit while it is closed.\n",
+        )?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    Ok(moved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_atomic_replace() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("cnt").join("config.toml");
+        assert!(matches!(load(&path), Loaded::Missing));
+        let s = Settings {
+            language: Some("pt".into()),
+            server_url: Some("https://media.example.org".into()),
+        };
+        save(&path, &s, false).expect("save");
+        match load(&path) {
+            Loaded::Ok(back) => assert_eq!(back, s),
+            other => panic!("{other:?}"),
+        }
+        let leftovers: Vec<_> = std::fs::read_dir(path.parent().expect("dir"))
+            .expect("list")
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn malformed_files_are_reported_with_the_line_and_moved_aside_on_save() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "language = \"es\"\nserver_url = [oops\n").expect("write");
+        let Loaded::Invalid(why) = load(&path) else {
+            panic!("must be invalid")
+        };
+        assert!(why.contains("line 2"), "{why}");
+        let moved = save(&path, &Settings::default(), true)
+            .expect("save")
+            .expect("moved");
+        assert_eq!(
+            std::fs::read_to_string(&moved).expect("kept"),
+            "language = \"es\"\nserver_url = [oops\n"
+        );
+    }
+}

@@ -1,0 +1,84 @@
+# CNT Media — English (the reference locale: every other locale has exactly these ids).
+
+app-name = CNT Media
+app-tagline = Music, sermons and Scripture for your church
+
+## Navigation
+nav-home = Home
+nav-search = Search
+nav-library = Library
+nav-bible = Bible
+nav-worship = Worship
+nav-create = Create
+nav-community = Community
+nav-events = Events
+nav-settings = Settings
+nav-label = Main navigation
+nav-shortcut-hint = Use the arrow keys to move, Enter to open, and Ctrl+1 to Ctrl+9 to jump.
+
+## Connection
+status-online = Online
+status-offline = Offline
+status-connecting = Connecting…
+status-online-detail = Connected to { $server }
+status-offline-detail = Cannot reach { $server }: { $reason }. Your library still works offline.
+
+## Screens (empty states until their features land)
+home-title = Home
+home-empty = Welcome. Recently played, featured and “continue listening” will appear here.
+search-title = Search
+search-placeholder = Songs, sermons, podcasts, verses…
+search-empty = Search everything in your library, even offline.
+library-title = Library
+library-empty = Your music, podcasts, movies and sermons will appear here once you sync or download them.
+bible-title = Bible
+bible-empty = Read and search the Bible, offline.
+worship-title = Worship
+worship-empty = Prepare a service and run it on a projector, with no network.
+create-title = Create
+create-empty = Edit audio and video on this device, then upload it.
+community-title = Community
+community-empty = Testimonies, prayer requests and announcements from your church.
+events-title = Events
+events-empty = Services, meetings and live streams.
+
+## Player bar
+player-nothing-playing = Nothing playing
+player-play = Play
+player-pause = Pause
+player-next = Next
+player-previous = Previous
+
+## Settings
+settings-title = Settings
+settings-language = Language
+settings-language-help = The app follows your system language unless you choose one here.
+settings-language-system = System default ({ $language })
+settings-server = Server
+settings-server-help = The CNT Media server this app syncs with. Start the app with --server URL to use another one.
+settings-connection = Connection
+settings-check-now = Check now
+settings-data-dir = Data folder
+settings-about = About
+settings-version = Version { $version }
+
+## Notices shown once at start-up
+notice-config-invalid = Settings file { $file } could not be read ({ $error }). Default settings are in use; the file was left as it is.
+notice-library-recovered = The library database was damaged. It was moved to { $file } and a fresh one was created; sync will fill it again.
+notice-no-keyring = No system keyring is available: you will need to sign in again each time the app starts.
+notice-dismiss = Dismiss
+
+## Errors (one per cnt_model::ErrorCode, plus client-side ones)
+error-bad-request = The request was not understood.
+error-validation-failed = Some of the information given is not valid.
+error-unauthorized = Please sign in again.
+error-forbidden = You are not allowed to do that.
+error-not-found = That could not be found.
+error-method-not-allowed = That action is not available here.
+error-conflict = Someone changed this at the same time. Please try again.
+error-payload-too-large = That file is too large for the server.
+error-rate-limited = Too many attempts. Please wait a moment and try again.
+error-database-unavailable = The server is having trouble with its database. Please try again later.
+error-service-unavailable = The server is busy or restarting. Please try again shortly.
+error-internal = Something went wrong on the server. Please try again later.
+error-server-unreachable = Cannot reach the server at { $server }.

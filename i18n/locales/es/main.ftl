@@ -1,0 +1,84 @@
+# CNT Media — Español.
+
+app-name = CNT Media
+app-tagline = Música, prédicas y Escrituras para tu iglesia
+
+## Navegación
+nav-home = Inicio
+nav-search = Buscar
+nav-library = Biblioteca
+nav-bible = Biblia
+nav-worship = Alabanza
+nav-create = Crear
+nav-community = Comunidad
+nav-events = Eventos
+nav-settings = Ajustes
+nav-label = Navegación principal
+nav-shortcut-hint = Usa las flechas para moverte, Intro para abrir y Ctrl+1 a Ctrl+9 para saltar.
+
+## Conexión
+status-online = En línea
+status-offline = Sin conexión
+status-connecting = Conectando…
+status-online-detail = Conectado a { $server }
+status-offline-detail = No se puede contactar { $server }: { $reason }. Tu biblioteca sigue funcionando sin conexión.
+
+## Pantallas
+home-title = Inicio
+home-empty = Bienvenido. Aquí aparecerá lo reproducido recientemente, lo destacado y «seguir escuchando».
+search-title = Buscar
+search-placeholder = Canciones, prédicas, pódcasts, versículos…
+search-empty = Busca en toda tu biblioteca, incluso sin conexión.
+library-title = Biblioteca
+library-empty = Tu música, pódcasts, películas y prédicas aparecerán aquí cuando sincronices o descargues.
+bible-title = Biblia
+bible-empty = Lee y busca en la Biblia, sin conexión.
+worship-title = Alabanza
+worship-empty = Prepara un servicio y proyéctalo, sin red.
+create-title = Crear
+create-empty = Edita audio y video en este dispositivo y luego súbelo.
+community-title = Comunidad
+community-empty = Testimonios, peticiones de oración y anuncios de tu iglesia.
+events-title = Eventos
+events-empty = Cultos, reuniones y transmisiones en vivo.
+
+## Barra del reproductor
+player-nothing-playing = No se reproduce nada
+player-play = Reproducir
+player-pause = Pausa
+player-next = Siguiente
+player-previous = Anterior
+
+## Ajustes
+settings-title = Ajustes
+settings-language = Idioma
+settings-language-help = La aplicación usa el idioma del sistema salvo que elijas otro aquí.
+settings-language-system = Predeterminado del sistema ({ $language })
+settings-server = Servidor
+settings-server-help = El servidor de CNT Media con el que se sincroniza la aplicación. Inicia la aplicación con --server URL para usar otro.
+settings-connection = Conexión
+settings-check-now = Comprobar ahora
+settings-data-dir = Carpeta de datos
+settings-about = Acerca de
+settings-version = Versión { $version }
+
+## Avisos al iniciar
+notice-config-invalid = No se pudo leer el archivo de ajustes { $file } ({ $error }). Se usan los ajustes predeterminados; el archivo no se modificó.
+notice-library-recovered = La base de datos de la biblioteca estaba dañada. Se movió a { $file } y se creó una nueva; la sincronización la llenará de nuevo.
+notice-no-keyring = No hay un llavero del sistema: tendrás que iniciar sesión cada vez que abras la aplicación.
+notice-dismiss = Cerrar
+
+## Errores
+error-bad-request = No se entendió la solicitud.
+error-validation-failed = Parte de la información no es válida.
+error-unauthorized = Vuelve a iniciar sesión.
+error-forbidden = No tienes permiso para hacer eso.
+error-not-found = No se encontró.
+error-method-not-allowed = Esa acción no está disponible aquí.
+error-conflict = Alguien lo cambió al mismo tiempo. Inténtalo de nuevo.
+error-payload-too-large = El archivo es demasiado grande para el servidor.
+error-rate-limited = Demasiados intentos. Espera un momento y vuelve a intentarlo.
+error-database-unavailable = El servidor tiene problemas con su base de datos. Inténtalo más tarde.
+error-service-unavailable = El servidor está ocupado o reiniciándose. Inténtalo en breve.
+error-internal = Algo salió mal en el servidor. Inténtalo más tarde.
+error-server-unreachable = No se puede contactar el servidor en { $server }.

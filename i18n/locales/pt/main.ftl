@@ -1,0 +1,84 @@
+# CNT Media — Português.
+
+app-name = CNT Media
+app-tagline = Música, pregações e Escrituras para a sua igreja
+
+## Navegação
+nav-home = Início
+nav-search = Pesquisar
+nav-library = Biblioteca
+nav-bible = Bíblia
+nav-worship = Louvor
+nav-create = Criar
+nav-community = Comunidade
+nav-events = Eventos
+nav-settings = Configurações
+nav-label = Navegação principal
+nav-shortcut-hint = Use as setas para mover, Enter para abrir e Ctrl+1 a Ctrl+9 para saltar.
+
+## Conexão
+status-online = On-line
+status-offline = Off-line
+status-connecting = Conectando…
+status-online-detail = Conectado a { $server }
+status-offline-detail = Não foi possível alcançar { $server }: { $reason }. Sua biblioteca continua funcionando off-line.
+
+## Telas
+home-title = Início
+home-empty = Bem-vindo. O que tocou recentemente, os destaques e “continuar ouvindo” aparecerão aqui.
+search-title = Pesquisar
+search-placeholder = Músicas, pregações, podcasts, versículos…
+search-empty = Pesquise em toda a sua biblioteca, mesmo off-line.
+library-title = Biblioteca
+library-empty = Suas músicas, podcasts, filmes e pregações aparecerão aqui quando você sincronizar ou baixar.
+bible-title = Bíblia
+bible-empty = Leia e pesquise a Bíblia, off-line.
+worship-title = Louvor
+worship-empty = Prepare um culto e projete-o, sem rede.
+create-title = Criar
+create-empty = Edite áudio e vídeo neste dispositivo e depois envie.
+community-title = Comunidade
+community-empty = Testemunhos, pedidos de oração e avisos da sua igreja.
+events-title = Eventos
+events-empty = Cultos, reuniões e transmissões ao vivo.
+
+## Barra do player
+player-nothing-playing = Nada tocando
+player-play = Tocar
+player-pause = Pausar
+player-next = Próxima
+player-previous = Anterior
+
+## Configurações
+settings-title = Configurações
+settings-language = Idioma
+settings-language-help = O app segue o idioma do sistema, a menos que você escolha outro aqui.
+settings-language-system = Padrão do sistema ({ $language })
+settings-server = Servidor
+settings-server-help = O servidor CNT Media com o qual este app sincroniza. Inicie o app com --server URL para usar outro.
+settings-connection = Conexão
+settings-check-now = Verificar agora
+settings-data-dir = Pasta de dados
+settings-about = Sobre
+settings-version = Versão { $version }
+
+## Avisos ao iniciar
+notice-config-invalid = O arquivo de configurações { $file } não pôde ser lido ({ $error }). As configurações padrão estão em uso; o arquivo não foi alterado.
+notice-library-recovered = O banco de dados da biblioteca estava danificado. Ele foi movido para { $file } e um novo foi criado; a sincronização o preencherá novamente.
+notice-no-keyring = Não há chaveiro do sistema: você precisará entrar novamente sempre que abrir o app.
+notice-dismiss = Fechar
+
+## Erros
+error-bad-request = A solicitação não foi entendida.
+error-validation-failed = Algumas informações não são válidas.
+error-unauthorized = Entre novamente.
+error-forbidden = Você não tem permissão para fazer isso.
+error-not-found = Não foi encontrado.
+error-method-not-allowed = Essa ação não está disponível aqui.
+error-conflict = Alguém alterou isto ao mesmo tempo. Tente novamente.
+error-payload-too-large = O arquivo é grande demais para o servidor.
+error-rate-limited = Tentativas demais. Aguarde um momento e tente novamente.
+error-database-unavailable = O servidor está com problemas no banco de dados. Tente mais tarde.
+error-service-unavailable = O servidor está ocupado ou reiniciando. Tente em instantes.
+error-internal = Algo deu errado no servidor. Tente mais tarde.
+error-server-unreachable = Não foi possível alcançar o servidor em { $server }.
