@@ -1,1 +1,64 @@
-//! (being written)
+//! End-to-end tests across crates: a real `cnt-backend` serving HTTP on 127.0.0.1 (in-process, over a
+//! real SQLite file) and a real client `Core`. The tests live in `tests/it/`; this library holds the
+//! shared harness.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+/// A running server; stopped gracefully when dropped or by [`TestServer::stop`].
+pub struct TestServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestServer {
+    /// Starts a server with its database in `data_dir`, on `addr` (port 0 picks a free one).
+    ///
+    /// # Panics
+    /// When the server cannot start: this is a test harness.
+    pub async fn start(data_dir: &Path, addr: SocketAddr) -> TestServer {
+        let url = format!("sqlite://{}/cnt.db?mode=rwc", data_dir.display());
+        std::fs::create_dir_all(data_dir).expect("data dir");
+        let db = cnt_backend::Db::open(&url).await.expect("database");
+        let listener = cnt_backend::bind(addr).await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            cnt_backend::serve(listener, cnt_backend::AppState { db }, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("serve");
+        });
+        TestServer {
+            addr,
+            shutdown: Some(tx),
+            task: Some(task),
+        }
+    }
+
+    /// The server's base URL.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops it and waits until the port is closed.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}

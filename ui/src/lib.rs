@@ -96,6 +96,8 @@ pub fn App() -> Element {
 pub fn Frame(initial: Screen) -> Element {
     let core = use_core();
     let mut screen = use_signal(|| initial);
+    // The navigation entry in the tab order (roving tab index); follows the screen on shortcuts.
+    let mut focused = use_signal(|| initial.index());
     let mut state =
         use_context_provider(|| Signal::new(UiState::new(core.connection(), core.settings())));
     let mut tr =
@@ -137,6 +139,7 @@ pub fn Frame(initial: Screen) -> Element {
         {
             evt.prevent_default();
             screen.set(Screen::ALL[n - 1]);
+            focused.set(n - 1);
         }
     };
 
@@ -151,7 +154,7 @@ pub fn Frame(initial: Screen) -> Element {
                     f();
                 }
             },
-            Sidebar { screen }
+            Sidebar { screen, focused }
             main { class: "content", id: "content",
                 Notices {}
                 screens::ScreenView { screen: current }
@@ -163,21 +166,24 @@ pub fn Frame(initial: Screen) -> Element {
 
 /// The navigation: sidebar on wide windows, bottom tab bar on narrow ones.
 #[component]
-fn Sidebar(screen: Signal<Screen>) -> Element {
+fn Sidebar(screen: Signal<Screen>, focused: Signal<usize>) -> Element {
     let tr = use_tr();
     let tr = tr.read();
-    let mut focused = use_signal(|| screen.peek().index());
     let mut items: Signal<Vec<Option<Rc<MountedData>>>> =
         use_signal(|| vec![None; Screen::ALL.len()]);
 
-    let mut move_focus = move |to: usize| {
-        focused.set(to);
-        if let Some(Some(el)) = items.peek().get(to).cloned() {
+    // DOM focus follows the roving index, whatever moved it (arrows, a click, a Ctrl+N shortcut).
+    use_effect(move || {
+        let i = focused();
+        if let Some(Some(el)) = items.peek().get(i).cloned() {
             spawn(async move {
+                // WebKitGTK answers `null` to focus() and dioxus reports that as an error although
+                // the element did get focus; nothing to do either way.
                 let _ = el.set_focus(true).await;
             });
         }
-    };
+    });
+
     let on_key = move |evt: KeyboardEvent| {
         let n = Screen::ALL.len();
         let now = focused();
@@ -186,10 +192,21 @@ fn Sidebar(screen: Signal<Screen>) -> Element {
             Key::ArrowUp | Key::ArrowLeft => (now + n - 1) % n,
             Key::Home => 0,
             Key::End => n - 1,
+            // Activate from our own index: the DOM focus may still be moving after a fast arrow key.
+            Key::Enter => {
+                evt.prevent_default();
+                screen.set(Screen::ALL[now]);
+                return;
+            }
+            Key::Character(c) if c == " " => {
+                evt.prevent_default();
+                screen.set(Screen::ALL[now]);
+                return;
+            }
             _ => return,
         };
         evt.prevent_default();
-        move_focus(to);
+        focused.set(to);
     };
 
     rsx! {
@@ -315,7 +332,6 @@ pub fn notice_text(tr: &Tr, notice: &Notice) -> String {
             "notice-library-recovered",
             &[("file", &moved_to.display().to_string())],
         ),
-        Notice::NoKeyring { .. } => tr.t("notice-no-keyring"),
     }
 }
 

@@ -123,7 +123,7 @@ fn SettingsScreen() -> Element {
                 h2 { {tr.t("settings-data-dir")} }
                 p { class: "mono", {core.data_dir().display().to_string()} }
                 if core.secrets_persistence() == Persistence::ProcessOnly {
-                    p { class: "help", {tr.t("notice-no-keyring")} }
+                    p { class: "help", {tr.t("settings-no-keyring")} }
                 }
             }
             div { class: "settings-group",

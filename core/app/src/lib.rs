@@ -5,8 +5,8 @@
 //! [`Settings`]. Screens never reach past it: they call its methods and listen to its [`CoreEvent`]s.
 //!
 //! Start-up ([`Core::start`]) never fails on something the user can fix from inside the app: a
-//! malformed settings file, an unreachable server, a damaged library database or a missing keyring
-//! each become a [`Notice`] that the UI shows once, and the app starts anyway (offline, with defaults,
+//! malformed settings file or a damaged library database becomes a [`Notice`] that the UI shows once;
+//! an unreachable server is the offline state; a missing keyring is [`Persistence::ProcessOnly`]. The app starts anyway (offline, with defaults,
 //! or with a fresh database after moving the damaged file aside). Only a library file from a newer
 //! app version stops it, because opening that could destroy data.
 //!
@@ -74,11 +74,6 @@ pub enum Notice {
     LibraryRecovered {
         /// Where the damaged file now is.
         moved_to: PathBuf,
-    },
-    /// No OS keyring: sign-ins last until the app quits.
-    NoKeyring {
-        /// Why.
-        reason: String,
     },
 }
 
@@ -203,12 +198,9 @@ impl Core {
         let secrets = match options.secrets {
             Some(s) => s,
             None => {
-                let (store, why) = cnt_secrets::platform_default(KEYRING_SERVICE);
-                if let Some(e) = why {
-                    notices.push(Notice::NoKeyring {
-                        reason: e.to_string(),
-                    });
-                }
+                // Without a keyring, sign-ins last until the app quits. That is said where it matters
+                // (settings, the sign-in screen) rather than as a banner at every start.
+                let (store, _why) = cnt_secrets::platform_default(KEYRING_SERVICE);
                 store
             }
         };

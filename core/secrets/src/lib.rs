@@ -240,7 +240,7 @@ pub fn platform_default(service: &str) -> (Arc<dyn SecretStore>, Option<Error>) 
     match KeyringStore::platform(service) {
         Ok(store) => (Arc::new(store), None),
         Err(e) => {
-            tracing::warn!("{e}; secrets will last only until the app quits");
+            tracing::info!("{e}; secrets will last only until the app quits");
             (Arc::new(MemoryStore::new()), Some(e))
         }
     }

@@ -65,7 +65,7 @@ settings-version = Version { $version }
 ## Notices shown once at start-up
 notice-config-invalid = Settings file { $file } could not be read ({ $error }). Default settings are in use; the file was left as it is.
 notice-library-recovered = The library database was damaged. It was moved to { $file } and a fresh one was created; sync will fill it again.
-notice-no-keyring = No system keyring is available: you will need to sign in again each time the app starts.
+settings-no-keyring = No system keyring is available: you will need to sign in again each time the app starts.
 notice-dismiss = Dismiss
 
 ## Errors (one per cnt_model::ErrorCode, plus client-side ones)

@@ -65,7 +65,7 @@ settings-version = Versión { $version }
 ## Avisos al iniciar
 notice-config-invalid = No se pudo leer el archivo de ajustes { $file } ({ $error }). Se usan los ajustes predeterminados; el archivo no se modificó.
 notice-library-recovered = La base de datos de la biblioteca estaba dañada. Se movió a { $file } y se creó una nueva; la sincronización la llenará de nuevo.
-notice-no-keyring = No hay un llavero del sistema: tendrás que iniciar sesión cada vez que abras la aplicación.
+settings-no-keyring = No hay un llavero del sistema: tendrás que iniciar sesión cada vez que abras la aplicación.
 notice-dismiss = Cerrar
 
 ## Errores

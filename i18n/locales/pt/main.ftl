@@ -65,7 +65,7 @@ settings-version = Versão { $version }
 ## Avisos ao iniciar
 notice-config-invalid = O arquivo de configurações { $file } não pôde ser lido ({ $error }). As configurações padrão estão em uso; o arquivo não foi alterado.
 notice-library-recovered = O banco de dados da biblioteca estava danificado. Ele foi movido para { $file } e um novo foi criado; a sincronização o preencherá novamente.
-notice-no-keyring = Não há chaveiro do sistema: você precisará entrar novamente sempre que abrir o app.
+settings-no-keyring = Não há chaveiro do sistema: você precisará entrar novamente sempre que abrir o app.
 notice-dismiss = Fechar
 
 ## Erros

@@ -75,6 +75,13 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
+    if cli.command.is_none() && !window::display_available() {
+        eprintln!(
+            "cnt: no display found (DISPLAY and WAYLAND_DISPLAY are unset), so the window cannot open; \
+             commands such as `cnt status` work without one"
+        );
+        return Ok(ExitCode::from(2));
+    }
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let core = {
         let _guard = runtime.enter();
@@ -90,13 +97,6 @@ fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
             runtime.block_on(status(&core, Duration::from_secs(timeout), cli.json))
         }
         None => {
-            if !window::display_available() {
-                eprintln!(
-                    "cnt: no display found (DISPLAY and WAYLAND_DISPLAY are unset), so the window cannot open; \
-                     commands such as `cnt status` work without one"
-                );
-                return Ok(ExitCode::from(2));
-            }
             window::launch(core, cli.window, started);
             drop(runtime);
             Ok(ExitCode::SUCCESS)
