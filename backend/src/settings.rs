@@ -129,8 +129,21 @@ fn read_file(path: &Path) -> Result<FileSettings, SettingsError> {
     })?;
     toml::from_str(&text).map_err(|e| SettingsError::Invalid {
         path: path.to_owned(),
-        message: e.to_string().trim().replace('\n', " "),
+        message: describe_toml_error(&text, &e),
     })
+}
+
+/// "line L, column C: message" for a TOML error (the crate's own text is multi-line ASCII art).
+fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("line {line}, column {column}: {}", e.message())
+        }
+        None => e.message().to_owned(),
+    }
 }
 
 fn default_config_file() -> Option<PathBuf> {
@@ -176,7 +189,8 @@ mod tests {
         .expect_err("must fail");
         let msg = err.to_string();
         assert!(msg.contains(&path.display().to_string()), "{msg}");
-        assert!(msg.contains("line"), "{msg}");
+        assert!(msg.contains("line 2, column"), "{msg}");
+        assert!(!msg.contains('|'), "no ASCII art: {msg}");
     }
 
     #[test]

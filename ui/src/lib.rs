@@ -120,9 +120,11 @@ pub fn Frame(initial: Screen) -> Element {
                         state.write().apply(&event);
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        let settings = core.settings();
+                        tr.set(Tr::for_choice(settings.language.as_deref()));
                         let mut s = state.write();
                         s.connection = core.connection();
-                        s.settings = core.settings();
+                        s.settings = settings;
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
                 }
@@ -134,8 +136,12 @@ pub fn Frame(initial: Screen) -> Element {
         if !evt.modifiers().ctrl() {
             return;
         }
-        if let Key::Character(c) = evt.key()
-            && let Some(n) = c.parse::<usize>().ok().filter(|n| (1..=9).contains(n))
+        // The physical digit row, so that Ctrl+1 also works where the key types "&" (AZERTY).
+        let code = evt.code().to_string();
+        if let Some(n) = code
+            .strip_prefix("Digit")
+            .and_then(|d| d.parse::<usize>().ok())
+            .filter(|n| (1..=9).contains(n))
         {
             evt.prevent_default();
             screen.set(Screen::ALL[n - 1]);

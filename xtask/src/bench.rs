@@ -30,6 +30,12 @@ fn pss_tree_kib(pid: u32) -> u64 {
     total
 }
 
+/// Empties the kernel's page cache (root only); whether it worked.
+fn drop_page_cache() -> bool {
+    let _ = Command::new("sync").status();
+    std::fs::write("/proc/sys/vm/drop_caches", b"3").is_ok()
+}
+
 fn median(v: &mut [u64]) -> u64 {
     v.sort_unstable();
     v[v.len() / 2]
@@ -75,9 +81,15 @@ pub fn run(clean_build: bool, runs: usize) -> Result<()> {
     }
 
     let mut paints = Vec::new();
+    let mut cold_paints = Vec::new();
     let mut window_pss = Vec::new();
     let mut server_pss = Vec::new();
     for i in 0..runs.max(1) {
+        // Cold: the page cache emptied first, so binaries, WebKit and fonts come from disk.
+        if drop_page_cache() {
+            let cold = window::start_session("home", "1200x780")?;
+            cold_paints.push(cold.first_paint_ms);
+        }
         let session = window::start_session("home", "1200x780")?;
         paints.push(session.first_paint_ms);
         if i == 0 {
@@ -90,10 +102,34 @@ pub fn run(clean_build: bool, runs: usize) -> Result<()> {
     let min = paints.iter().min().copied().unwrap_or(0);
     let max = paints.iter().max().copied().unwrap_or(0);
     rows.push((
-        format!("start to first paint, {} runs (debug build)", paints.len()),
+        format!(
+            "warm start to first paint, {} runs (debug build)",
+            paints.len()
+        ),
         format!("median {} ms (min {min}, max {max})", median(&mut paints)),
         "cargo xtask bench".into(),
     ));
+    if cold_paints.is_empty() {
+        rows.push((
+            "cold start to first paint".into(),
+            "not measured: cannot drop the page cache (needs root)".into(),
+            "cargo xtask bench".into(),
+        ));
+    } else {
+        let min = cold_paints.iter().min().copied().unwrap_or(0);
+        let max = cold_paints.iter().max().copied().unwrap_or(0);
+        rows.push((
+            format!(
+                "cold start to first paint (page cache dropped), {} runs (debug build)",
+                cold_paints.len()
+            ),
+            format!(
+                "median {} ms (min {min}, max {max})",
+                median(&mut cold_paints)
+            ),
+            "cargo xtask bench".into(),
+        ));
+    }
     rows.push((
         "idle PSS of the window (cnt + WebKit processes), 5 s after paint".into(),
         format!("{:.0} MiB", window_pss[0] as f64 / 1024.0),

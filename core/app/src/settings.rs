@@ -35,8 +35,21 @@ pub(crate) fn load(path: &Path) -> Loaded {
         Err(e) => Loaded::Invalid(e.to_string()),
         Ok(text) => match toml::from_str::<Settings>(&text) {
             Ok(s) => Loaded::Ok(s),
-            Err(e) => Loaded::Invalid(e.to_string().trim().replace('\n', " ")),
+            Err(e) => Loaded::Invalid(describe_toml_error(&text, &e)),
         },
+    }
+}
+
+/// "line L, column C: message" for a TOML error (the crate's own text is multi-line ASCII art).
+fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("line {line}, column {column}: {}", e.message())
+        }
+        None => e.message().to_owned(),
     }
 }
 
@@ -106,7 +119,8 @@ mod tests {
         let Loaded::Invalid(why) = load(&path) else {
             panic!("must be invalid")
         };
-        assert!(why.contains("line 2"), "{why}");
+        assert_eq!(why, "line 2, column 19: unclosed array, expected `]`");
+        assert!(!why.contains('|'), "no ASCII art: {why}");
         let moved = save(&path, &Settings::default(), true)
             .expect("save")
             .expect("moved");

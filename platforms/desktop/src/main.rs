@@ -114,7 +114,12 @@ async fn status(core: &Core, timeout: Duration, json: bool) -> anyhow::Result<Ex
         reason: format!("no answer within {} s", timeout.as_secs()),
     });
     let settings = core.settings();
-    let notices: Vec<String> = core.notices().iter().map(|n| format!("{n:?}")).collect();
+    let tr = cnt_ui::Tr::for_choice(settings.language.as_deref());
+    let notices: Vec<(serde_json::Value, String)> = core
+        .notices()
+        .iter()
+        .map(|n| (notice_json(n), cnt_ui::notice_text(&tr, n)))
+        .collect();
     let (online, detail) = match &state {
         ConnectionState::Online { server_version } => {
             (true, format!("cnt-server {server_version}"))
@@ -132,7 +137,7 @@ async fn status(core: &Core, timeout: Duration, json: bool) -> anyhow::Result<Ex
             "config_file": core.config_file(),
             "language": settings.language,
             "library_schema": core.library_schema_version()?,
-            "notices": notices,
+            "notices": notices.iter().map(|(json, _)| json.clone()).collect::<Vec<_>>(),
         });
         println!("{}", serde_json::to_string_pretty(&value)?);
     } else {
@@ -149,10 +154,22 @@ async fn status(core: &Core, timeout: Duration, json: bool) -> anyhow::Result<Ex
             "language: {}",
             settings.language.as_deref().unwrap_or("system default")
         );
-        for n in notices {
-            println!("notice:   {n}");
+        for (_, text) in notices {
+            println!("notice:   {text}");
         }
     }
     // Offline is a normal state for this app, not a failure of the command.
     Ok(ExitCode::SUCCESS)
+}
+
+/// A start-up notice as stable JSON fields for scripts.
+fn notice_json(notice: &cnt_app::Notice) -> serde_json::Value {
+    match notice {
+        cnt_app::Notice::ConfigInvalid { file, error } => {
+            serde_json::json!({"kind": "config_invalid", "file": file, "detail": error})
+        }
+        cnt_app::Notice::LibraryRecovered { moved_to } => {
+            serde_json::json!({"kind": "library_recovered", "file": moved_to})
+        }
+    }
 }

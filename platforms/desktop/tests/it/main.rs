@@ -134,8 +134,60 @@ fn a_malformed_config_is_reported_and_the_app_still_works() {
     );
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
-    assert!(stdout.contains("ConfigInvalid"), "{stdout}");
+    assert!(
+        stdout.contains("could not be read (line 1, column 15: "),
+        "{stdout}"
+    );
     assert!(stdout.contains("config.toml"), "{stdout}");
+
+    let out = cnt(
+        dir.path(),
+        &[
+            "--server",
+            "http://127.0.0.1:9",
+            "--json",
+            "status",
+            "--timeout",
+            "1",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["notices"][0]["kind"], "config_invalid", "{json}");
+    assert_eq!(
+        json["notices"][0]["file"],
+        dir.path().join("config.toml").display().to_string()
+    );
+}
+
+#[test]
+fn a_damaged_library_is_moved_aside_and_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    std::fs::write(
+        data.join("library.db"),
+        b"not a database at all".repeat(300),
+    )
+    .expect("write");
+    let out = cnt(
+        dir.path(),
+        &[
+            "--server",
+            "http://127.0.0.1:9",
+            "--json",
+            "status",
+            "--timeout",
+            "1",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["notices"][0]["kind"], "library_recovered", "{json}");
+    let moved = json["notices"][0]["file"].as_str().expect("path");
+    assert!(
+        std::path::Path::new(moved).is_file(),
+        "the old file is kept at {moved}"
+    );
+    assert!(json["library_schema"].as_i64().expect("schema") >= 1);
 }
 
 #[test]
