@@ -130,6 +130,21 @@ impl Db {
         &self.pool
     }
 
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first cannot upgrade its lock while
+    /// another writer is active and fails with SQLITE_BUSY immediately, which `busy_timeout` does not
+    /// cover. Waiting for the lock up front lets `busy_timeout` queue writers instead.
+    ///
+    /// # Errors
+    /// The driver's error.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, DbError> {
+        Ok(if self.backend == "sqlite" {
+            self.pool.begin_with("BEGIN IMMEDIATE").await?
+        } else {
+            self.pool.begin().await?
+        })
+    }
+
     /// Runs a trivial query: used by `/health`.
     ///
     /// # Errors

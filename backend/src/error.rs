@@ -25,9 +25,29 @@ pub enum ApiError {
     /// Anything else that went wrong on our side.
     #[error("internal error: {0}")]
     Internal(String),
+    /// Too many attempts; try again after the duration.
+    #[error("too many attempts; retry in {0:?}")]
+    RateLimited(std::time::Duration),
+}
+
+impl From<crate::auth::AuthError> for ApiError {
+    fn from(e: crate::auth::AuthError) -> Self {
+        match e {
+            crate::auth::AuthError::InvalidToken(m) => ApiError::client(ErrorCode::InvalidToken, m),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
 }
 
 impl ApiError {
+    /// A client error with `code` and an English `message`.
+    pub fn client(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError::Client {
+            code,
+            message: message.into(),
+        }
+    }
+
     /// A 404 with `message`.
     pub fn not_found(message: impl Into<String>) -> Self {
         ApiError::Client {
@@ -42,6 +62,7 @@ impl ApiError {
             ApiError::Client { code, .. } => *code,
             ApiError::Database(_) => ErrorCode::DatabaseUnavailable,
             ApiError::Internal(_) => ErrorCode::Internal,
+            ApiError::RateLimited(_) => ErrorCode::RateLimited,
         }
     }
 }
@@ -66,10 +87,30 @@ impl IntoResponse for ApiError {
                 tracing::error!("internal error: {e}");
                 "internal server error".to_owned()
             }
+            ApiError::RateLimited(wait) => {
+                format!(
+                    "too many attempts; try again in {} s",
+                    wait.as_secs().max(1)
+                )
+            }
         };
         let status =
             StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = status.into_response();
+        if let ApiError::RateLimited(wait) = &self
+            && let Ok(v) = axum::http::HeaderValue::from_str(&wait.as_secs().max(1).to_string())
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, v);
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            // RFC 6750: tell the client which scheme to use.
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"cnt\""),
+            );
+        }
         response
             .extensions_mut()
             .insert(ErrorInfo { code, message });

@@ -16,24 +16,53 @@
 //! Threading: tokio multi-thread runtime; handlers share the pool through `AppState`; no global state.
 //! This crate depends on `cnt-model` and never on client crates.
 
+pub mod accounts;
+pub mod auth;
 mod db;
 mod error;
+pub mod extract;
+pub mod limits;
 mod middleware;
 mod routes;
 mod settings;
+pub mod validate;
 
 use std::net::SocketAddr;
 
 pub use db::{Db, DbError};
 pub use error::ApiError;
 pub use routes::router;
-pub use settings::{Settings, SettingsError, SettingsOverrides};
+pub use settings::{Registration, Settings, SettingsError, SettingsOverrides};
 
 /// What every handler can reach.
 #[derive(Clone, Debug)]
 pub struct AppState {
     /// The database pool.
     pub db: Db,
+    /// Token keys and password policy.
+    pub auth: std::sync::Arc<auth::Auth>,
+    /// Who may create an account, and whether it needs approval.
+    pub registration: Registration,
+    /// Anti-automation counters of the auth endpoints.
+    pub limits: std::sync::Arc<limits::Limits>,
+}
+
+impl AppState {
+    /// State over `db` with the given token keys and registration policy.
+    pub fn new(db: Db, auth: auth::Auth, registration: Registration) -> Self {
+        AppState {
+            db,
+            auth: std::sync::Arc::new(auth),
+            registration,
+            limits: std::sync::Arc::new(limits::Limits::new(limits::LimitPolicy::default())),
+        }
+    }
+
+    /// The same state with another rate-limit policy.
+    pub fn with_limits(mut self, policy: limits::LimitPolicy) -> Self {
+        self.limits = std::sync::Arc::new(limits::Limits::new(policy));
+        self
+    }
 }
 
 /// Why the server could not start. Each message names the file, directory or address at fault.
@@ -53,6 +82,9 @@ pub enum StartError {
     /// The database could not be opened or migrated.
     #[error(transparent)]
     Database(#[from] DbError),
+    /// The token signing key could not be loaded or created.
+    #[error(transparent)]
+    Auth(#[from] auth::AuthError),
     /// The listening address is taken or not ours to use.
     #[error("cannot listen on {addr}: {reason}")]
     Bind {
@@ -114,15 +146,24 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
     ensure_writable_dir(&settings.data_dir)?;
     ensure_writable_dir(&settings.media_dir())?;
     let db = Db::open(&settings.database_url()).await?;
+    let key = auth::Auth::load_or_create_key(&settings.data_dir)?;
+    let auth = std::sync::Arc::new(auth::Auth::new(&key, auth::PasswordParams::DEFAULT)?);
     let listener = bind(settings.bind).await?;
     let local = listener.local_addr().map_err(StartError::Serve)?;
     tracing::info!(
         address = %format!("http://{local}"),
         data_dir = %settings.data_dir.display(),
         database = db.backend_name(),
+        registration = settings.registration.as_str(),
         "cnt-server listening"
     );
-    serve(listener, AppState { db }, shutdown_signal()).await
+    let state = AppState {
+        db,
+        auth,
+        registration: settings.registration,
+        limits: std::sync::Arc::new(limits::Limits::new(limits::LimitPolicy::default())),
+    };
+    serve(listener, state, shutdown_signal()).await
 }
 
 /// Serves the application on `listener` until `shutdown` resolves, then lets requests in flight
@@ -136,7 +177,9 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     let db = state.db.clone();
-    axum::serve(listener, router(state))
+    // Connect info gives the rate limiter the client's address.
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(StartError::Serve)?;

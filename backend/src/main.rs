@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use cnt_backend::{Settings, SettingsOverrides};
+use cnt_backend::{Registration, Settings, SettingsOverrides};
+
+mod users;
 
 /// The CNT Media server: accounts, catalogue, sync, uploads and community for one church or many.
 #[derive(Debug, Parser)]
@@ -29,6 +31,14 @@ struct Cli {
         hide_env_values = true
     )]
     database_url: Option<String>,
+    /// Who may create an account: open, approval (an administrator approves each one) or closed [default: approval].
+    #[arg(
+        long,
+        global = true,
+        env = "CNT_SERVER_REGISTRATION",
+        value_name = "POLICY"
+    )]
+    registration: Option<Registration>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -39,6 +49,9 @@ enum Command {
     Serve,
     /// Print the effective settings and exit.
     Config,
+    /// Manage accounts directly in the database (works while the server runs).
+    #[command(subcommand)]
+    User(users::UserCommand),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +68,7 @@ fn main() -> ExitCode {
         bind: cli.bind,
         data_dir: cli.data_dir,
         database_url: cli.database_url,
+        registration: cli.registration,
     }) {
         Ok(s) => s,
         Err(e) => return fail(&e),
@@ -64,11 +78,22 @@ fn main() -> ExitCode {
             println!("bind = \"{}\"", settings.bind);
             println!("data_dir = \"{}\"", settings.data_dir.display());
             println!("database = \"{}\"", settings.database_url());
+            println!("registration = \"{}\"", settings.registration.as_str());
             match &settings.config_file {
                 Some(f) => println!("# read from {}", f.display()),
                 None => println!("# no config file"),
             }
             ExitCode::SUCCESS
+        }
+        Command::User(command) => {
+            let runtime = match tokio::runtime::Runtime::new() {
+                Ok(r) => r,
+                Err(e) => return fail(&e),
+            };
+            match runtime.block_on(users::run(&settings, command)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&format!("{e:#}")),
+            }
         }
         Command::Serve => {
             let runtime = match tokio::runtime::Runtime::new() {

@@ -1,6 +1,9 @@
 //! The HTTP surface. Each area is a module with a `router()`; this file assembles them, adds the
 //! cross-cutting layers, and generates the OpenAPI document from the handlers' annotations.
 
+mod auth;
+mod users;
+
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
@@ -10,7 +13,8 @@ use cnt_model::{ErrorBody, ErrorCode};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -23,14 +27,44 @@ use crate::{ApiError, AppState};
         title = "CNT Media API",
         description = "The CNT Media server. Every error has the body `{\"error\": {\"code\", \"message\", \"request_id\"}}`."
     ),
-    components(schemas(ErrorBody, ErrorCode))
+    components(schemas(ErrorBody, ErrorCode)),
+    modifiers(&BearerScheme)
 )]
 struct ApiDoc;
+
+/// Declares the `bearer` security scheme that authenticated routes name.
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                Http::builder()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// Builds the whole application: routes, fallback, error rendering, request ids, tracing.
 pub fn router(state: AppState) -> Router {
     let (api, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health))
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::check_username))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::refresh))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::logout_all))
+        .routes(routes!(auth::change_password))
+        .routes(routes!(users::me, users::update_me))
+        .routes(routes!(users::public))
+        .routes(routes!(users::set_admin))
+        .routes(routes!(users::approve))
         .split_for_parts();
     openapi.info.version = env!("CARGO_PKG_VERSION").to_owned();
     let x_request_id = HeaderName::from_static("x-request-id");

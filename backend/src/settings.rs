@@ -21,8 +21,38 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// A database URL (`sqlite://…` or `postgres://…`); `None` means the SQLite file in `data_dir`.
     pub database_url: Option<String>,
+    /// Who may create an account.
+    pub registration: Registration,
     /// The TOML file that was read, if any.
     pub config_file: Option<PathBuf>,
+}
+
+/// What happens when someone registers.
+///
+/// The default is [`Registration::Approval`]: a church server is not a public service, and until
+/// email verification exists (it needs an SMTP server) an administrator's approval is the only check
+/// that a newcomer is who they say. A church that wants anyone to join chooses `open`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Registration {
+    /// New accounts can sign in at once.
+    Open,
+    /// New accounts wait until an administrator approves them.
+    #[default]
+    Approval,
+    /// Nobody can register; the operator creates accounts (`cnt-server user create`).
+    Closed,
+}
+
+impl Registration {
+    /// The setting's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Registration::Open => "open",
+            Registration::Approval => "approval",
+            Registration::Closed => "closed",
+        }
+    }
 }
 
 /// Values given on the command line or in the environment; `None` when absent.
@@ -36,6 +66,8 @@ pub struct SettingsOverrides {
     pub data_dir: Option<PathBuf>,
     /// `--database-url` / `DATABASE_URL`.
     pub database_url: Option<String>,
+    /// `--registration` / `CNT_SERVER_REGISTRATION`.
+    pub registration: Option<Registration>,
 }
 
 /// The shape of the optional TOML file.
@@ -45,6 +77,7 @@ struct FileSettings {
     bind: Option<SocketAddr>,
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
+    registration: Option<Registration>,
 }
 
 /// Why settings could not be read.
@@ -100,6 +133,10 @@ impl Settings {
                 .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT))),
             data_dir,
             database_url: overrides.database_url.or(file.database_url),
+            registration: overrides
+                .registration
+                .or(file.registration)
+                .unwrap_or_default(),
             config_file: config_file.filter(|p| p.exists()),
         })
     }

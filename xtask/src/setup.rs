@@ -38,6 +38,10 @@ const TEST: &[(&str, &str)] = &[
     ),
     ("imagemagick", "takes and checks screenshots of the window"),
     ("xdotool", "sends key presses to the window in tests"),
+    (
+        "python3-jwt",
+        "PyJWT, an independent library that cross-checks the tokens cnt-server issues",
+    ),
 ];
 
 /// Installs whatever is missing for `purpose`.

@@ -1,20 +1,12 @@
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use cnt_backend::{AppState, Db, router};
+use cnt_backend::{AppState, router};
+
 use cnt_model::{ErrorBody, ErrorCode};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-async fn state() -> (tempfile::TempDir, AppState) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = Db::open(&format!(
-        "sqlite://{}/cnt.db?mode=rwc",
-        dir.path().display()
-    ))
-    .await
-    .expect("db");
-    (dir, AppState { db })
-}
+use super::state;
 
 async fn call(
     state: &AppState,

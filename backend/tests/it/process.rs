@@ -203,3 +203,111 @@ fn settings_layer_flags_over_environment_over_file() {
         "flag beats env: {text}"
     );
 }
+
+/// A raw HTTP/1.0 POST with a JSON body; returns (status line, body).
+fn post_json(port: u16, path: &str, body: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(
+        s,
+        "POST {path} HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("write");
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).expect("read");
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    (
+        head.lines().next().unwrap_or_default().to_owned(),
+        body.to_owned(),
+    )
+}
+
+fn user_cmd(data: &Path, args: &[&str], stdin: &str) -> (bool, String, String) {
+    use std::io::Write;
+    let mut child = server(data, &["user"])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn operators_create_an_admin_who_signs_in_over_http() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let (ok, _, stderr) = user_cmd(&data, &["create", "pastor@example.org", "--admin"], "");
+    assert!(!ok);
+    assert!(
+        stderr.contains("--password-stdin"),
+        "the password is never an argument: {stderr}"
+    );
+
+    let (ok, stdout, stderr) = user_cmd(
+        &data,
+        &[
+            "create",
+            "Pastor@Example.org",
+            "--password-stdin",
+            "--admin",
+        ],
+        "a long admin password\n",
+    );
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("created pastor@example.org (pastor, admin)"),
+        "{stdout}"
+    );
+    let (ok, _, stderr) = user_cmd(
+        &data,
+        &["create", "pastor@example.org", "--password-stdin"],
+        "another password\n",
+    );
+    assert!(!ok);
+    assert!(stderr.contains("already exists"), "{stderr}");
+
+    let (ok, stdout, _) = user_cmd(&data, &["list", "--json"], "");
+    assert!(ok);
+    let list: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(list[0]["role"], "admin");
+
+    let key = data.join("jwt-signing-key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).expect("key").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the signing key is private");
+    }
+
+    let port = free_port();
+    let mut child = server(&data, &["--bind", &format!("127.0.0.1:{port}")])
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    wait_healthy(port, &mut child);
+    let (status, body) = post_json(
+        port,
+        "/api/v1/auth/login",
+        r#"{"email":"pastor@example.org","password":"a long admin password"}"#,
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(status.contains("200"), "{status} {body}");
+    let pair: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(pair["token_type"], "bearer");
+    assert!(pair["refresh_token"].as_str().expect("token").len() >= 43);
+}

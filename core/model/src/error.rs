@@ -37,11 +37,25 @@ pub enum ErrorCode {
     ServiceUnavailable,
     /// An unexpected server error; details are in the server log under the request id.
     Internal,
+    /// Wrong email or password (deliberately not saying which).
+    InvalidCredentials,
+    /// The access or refresh token has expired, was revoked, or is not valid.
+    InvalidToken,
+    /// The account exists but is waiting for approval or verification.
+    AccountPending,
+    /// The account has been disabled by an administrator.
+    AccountDisabled,
+    /// The email address already has an account.
+    EmailTaken,
+    /// The username is taken.
+    UsernameTaken,
+    /// The password is too short or too long.
+    WeakPassword,
 }
 
 impl ErrorCode {
     /// Every code, for exhaustive checks (translations, documentation).
-    pub const ALL: [ErrorCode; 12] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::BadRequest,
         ErrorCode::ValidationFailed,
         ErrorCode::Unauthorized,
@@ -54,6 +68,13 @@ impl ErrorCode {
         ErrorCode::DatabaseUnavailable,
         ErrorCode::ServiceUnavailable,
         ErrorCode::Internal,
+        ErrorCode::InvalidCredentials,
+        ErrorCode::InvalidToken,
+        ErrorCode::AccountPending,
+        ErrorCode::AccountDisabled,
+        ErrorCode::EmailTaken,
+        ErrorCode::UsernameTaken,
+        ErrorCode::WeakPassword,
     ];
 
     /// The snake_case wire form.
@@ -71,6 +92,13 @@ impl ErrorCode {
             ErrorCode::DatabaseUnavailable => "database_unavailable",
             ErrorCode::ServiceUnavailable => "service_unavailable",
             ErrorCode::Internal => "internal",
+            ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::InvalidToken => "invalid_token",
+            ErrorCode::AccountPending => "account_pending",
+            ErrorCode::AccountDisabled => "account_disabled",
+            ErrorCode::EmailTaken => "email_taken",
+            ErrorCode::UsernameTaken => "username_taken",
+            ErrorCode::WeakPassword => "weak_password",
         }
     }
 
@@ -88,6 +116,10 @@ impl ErrorCode {
             ErrorCode::RateLimited => 429,
             ErrorCode::DatabaseUnavailable | ErrorCode::ServiceUnavailable => 503,
             ErrorCode::Internal => 500,
+            ErrorCode::InvalidCredentials | ErrorCode::InvalidToken => 401,
+            ErrorCode::AccountPending | ErrorCode::AccountDisabled => 403,
+            ErrorCode::EmailTaken | ErrorCode::UsernameTaken => 409,
+            ErrorCode::WeakPassword => 422,
         }
     }
 
@@ -194,7 +226,8 @@ mod tests {
 
     #[test]
     fn statuses_map_both_ways_for_exact_codes() {
-        for code in ErrorCode::ALL {
+        // Generic codes map back exactly; specific ones (invalid_credentials…) share a generic status.
+        for code in ErrorCode::ALL[..12].iter().copied() {
             let back = ErrorCode::from_http_status(code.http_status());
             if code != ErrorCode::DatabaseUnavailable {
                 assert_eq!(back, code, "{code}");
