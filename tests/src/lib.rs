@@ -5,6 +5,14 @@
 use std::net::SocketAddr;
 use std::path::Path;
 
+/// Real argon2id with a small cost, so tests that sign in often stay quick. Production's cost is
+/// measured by `cargo bench -p cnt-backend --bench auth`.
+pub const TEST_PASSWORDS: cnt_backend::auth::PasswordParams = cnt_backend::auth::PasswordParams {
+    memory_kib: 1024,
+    iterations: 1,
+    parallelism: 1,
+};
+
 /// A running server; stopped gracefully when dropped or by [`TestServer::stop`].
 pub struct TestServer {
     /// Where it listens.
@@ -19,14 +27,31 @@ impl TestServer {
     /// # Panics
     /// When the server cannot start: this is a test harness.
     pub async fn start(data_dir: &Path, addr: SocketAddr) -> TestServer {
+        Self::start_with(data_dir, addr, |_| {}).await
+    }
+
+    /// Like [`TestServer::start`], letting the test adjust the token policy (e.g. a short access
+    /// token lifetime).
+    ///
+    /// # Panics
+    /// When the server cannot start.
+    pub async fn start_with(
+        data_dir: &Path,
+        addr: SocketAddr,
+        adjust: impl FnOnce(&mut cnt_backend::auth::Auth),
+    ) -> TestServer {
         let url = format!("sqlite://{}/cnt.db?mode=rwc", data_dir.display());
         std::fs::create_dir_all(data_dir).expect("data dir");
         let db = cnt_backend::Db::open(&url).await.expect("database");
+        let key = cnt_backend::auth::Auth::load_or_create_key(data_dir).expect("signing key");
+        let mut auth = cnt_backend::auth::Auth::new(&key, TEST_PASSWORDS).expect("auth");
+        adjust(&mut auth);
         let listener = cnt_backend::bind(addr).await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            cnt_backend::serve(listener, cnt_backend::AppState { db }, async {
+            let state = cnt_backend::AppState::new(db, auth, cnt_backend::Registration::Open);
+            cnt_backend::serve(listener, state, async {
                 let _ = rx.await;
             })
             .await

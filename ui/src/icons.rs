@@ -23,6 +23,7 @@ pub fn screen_icon(screen: Screen) -> String {
             "M9 11a4 4 0 1 0 0-8a4 4 0 1 0 0 8z M2 21a7 7 0 0 1 14 0 M17 11a3 3 0 1 0 0-6 M22 21a6 6 0 0 0-4-5.6"
         }
         Screen::Events => "M4 6h16v14H4z M4 10h16 M8 3v5 M16 3v5",
+        Screen::Account => "M12 12a4 4 0 1 0 0-8a4 4 0 1 0 0 8z M4 21a8 8 0 0 1 16 0",
         Screen::Settings => {
             "M12 15a3 3 0 1 0 0-6a3 3 0 1 0 0 6z M12 2v3 M12 19v3 M2 12h3 M19 12h3 M4.9 4.9L7 7 M17 17l2.1 2.1 M4.9 19.1L7 17 M17 7l2.1-2.1"
         }

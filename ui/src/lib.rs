@@ -84,6 +84,11 @@ pub fn use_ui_state() -> Signal<UiState> {
     use_context::<Signal<UiState>>()
 }
 
+/// The current screen; setting it navigates.
+pub fn use_screen() -> Signal<Screen> {
+    use_context::<Signal<Screen>>()
+}
+
 /// The root component: the frame, on the [`Screen`] found in context (the shell may provide one), else Home.
 #[allow(non_snake_case)]
 pub fn App() -> Element {
@@ -95,11 +100,17 @@ pub fn App() -> Element {
 #[component]
 pub fn Frame(initial: Screen) -> Element {
     let core = use_core();
-    let mut screen = use_signal(|| initial);
+    // In context so that screens can move to another one (Settings → Account).
+    let mut screen = use_context_provider(|| Signal::new(initial));
     // The navigation entry in the tab order (roving tab index); follows the screen on shortcuts.
     let mut focused = use_signal(|| initial.index());
-    let mut state =
-        use_context_provider(|| Signal::new(UiState::new(core.connection(), core.settings())));
+    let mut state = use_context_provider(|| {
+        Signal::new(UiState::new(
+            core.connection(),
+            core.settings(),
+            core.account(),
+        ))
+    });
     let mut tr =
         use_context_provider(|| Signal::new(Tr::for_choice(core.settings().language.as_deref())));
     let hooks = try_use_context::<ShellHooks>().unwrap_or_default();
@@ -125,6 +136,7 @@ pub fn Frame(initial: Screen) -> Element {
                         let mut s = state.write();
                         s.connection = core.connection();
                         s.settings = settings;
+                        s.account = core.account();
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
                 }
@@ -231,11 +243,11 @@ fn Sidebar(screen: Signal<Screen>, focused: Signal<usize>) -> Element {
                 for (i , s) in Screen::ALL.into_iter().enumerate() {
                     button {
                         key: "{s.slug()}",
-                        class: if screen() == s { "nav-item active" } else { "nav-item" },
+                        class: if screen().nav_entry() == s { "nav-item active" } else { "nav-item" },
                         id: "nav-{s.slug()}",
                         role: "tab",
                         tabindex: if focused() == i { "0" } else { "-1" },
-                        aria_selected: if screen() == s { "true" } else { "false" },
+                        aria_selected: if screen().nav_entry() == s { "true" } else { "false" },
                         title: "{tr.t(&s.nav_label_id())} (Ctrl+{i + 1})",
                         onclick: move |_| {
                             focused.set(i);
@@ -338,6 +350,22 @@ pub fn notice_text(tr: &Tr, notice: &Notice) -> String {
             "notice-library-recovered",
             &[("file", &moved_to.display().to_string())],
         ),
+    }
+}
+
+/// A core error in the user's language: the server's code when it sent one.
+pub fn error_text(tr: &Tr, server: &str, error: &cnt_app::Error) -> String {
+    match error {
+        cnt_app::Error::Server(e) if e.is_unreachable() => {
+            tr.t_args("error-server-unreachable", &[("server", server)])
+        }
+        cnt_app::Error::Server(e) => match e.code() {
+            Some(code) => tr.t(&code.fluent_id()),
+            None => tr.t_args("error-server-unreachable", &[("server", server)]),
+        },
+        cnt_app::Error::NotSignedIn => tr.t("error-invalid-token"),
+        cnt_app::Error::Secrets(_) => tr.t("error-keyring"),
+        _ => tr.t("error-internal"),
     }
 }
 

@@ -21,6 +21,8 @@ pub enum Screen {
     Events,
     /// Settings.
     Settings,
+    /// Sign in, create an account, sign out. Reached from Settings; not in the navigation.
+    Account,
 }
 
 impl Screen {
@@ -49,12 +51,24 @@ impl Screen {
             Screen::Community => "community",
             Screen::Events => "events",
             Screen::Settings => "settings",
+            Screen::Account => "account",
         }
     }
 
     /// The screen named `slug`.
     pub fn from_slug(slug: &str) -> Option<Screen> {
-        Screen::ALL.into_iter().find(|s| s.slug() == slug)
+        Screen::ALL
+            .into_iter()
+            .chain([Screen::Account])
+            .find(|s| s.slug() == slug)
+    }
+
+    /// The navigation entry that shows as current on this screen.
+    pub fn nav_entry(self) -> Screen {
+        match self {
+            Screen::Account => Screen::Settings,
+            other => other,
+        }
     }
 
     /// Fluent id of its navigation label.
@@ -64,7 +78,8 @@ impl Screen {
 
     /// Position in [`Screen::ALL`].
     pub fn index(self) -> usize {
-        Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
+        let entry = self.nav_entry();
+        Screen::ALL.iter().position(|s| *s == entry).unwrap_or(0)
     }
 
     /// The next screen in navigation order, wrapping around.
@@ -89,5 +104,7 @@ mod tests {
         for s in Screen::ALL {
             assert_eq!(Screen::from_slug(s.slug()), Some(s));
         }
+        assert_eq!(Screen::from_slug("account"), Some(Screen::Account));
+        assert_eq!(Screen::Account.index(), Screen::Settings.index());
     }
 }

@@ -1,6 +1,6 @@
 //! UI state that follows the core: updated in one place, by [`UiState::apply`].
 
-use cnt_app::{ConnectionState, CoreEvent, Settings};
+use cnt_app::{AccountSummary, ConnectionState, CoreEvent, Settings};
 
 /// What the screens show about the core, kept current from [`CoreEvent`]s.
 #[derive(Clone, Debug, PartialEq)]
@@ -11,15 +11,22 @@ pub struct UiState {
     pub settings: Settings,
     /// How many start-up notices the user has dismissed (they are dismissed in order).
     pub dismissed_notices: usize,
+    /// Who is signed in on this device.
+    pub account: Option<AccountSummary>,
 }
 
 impl UiState {
     /// The state at start-up.
-    pub fn new(connection: ConnectionState, settings: Settings) -> Self {
+    pub fn new(
+        connection: ConnectionState,
+        settings: Settings,
+        account: Option<AccountSummary>,
+    ) -> Self {
         UiState {
             connection,
             settings,
             dismissed_notices: 0,
+            account,
         }
     }
 
@@ -28,6 +35,7 @@ impl UiState {
         match event {
             CoreEvent::Connection(state) => self.connection = state.clone(),
             CoreEvent::SettingsChanged(settings) => self.settings = settings.clone(),
+            CoreEvent::AccountChanged(account) => self.account = account.clone(),
         }
     }
 }
@@ -38,7 +46,7 @@ mod tests {
 
     #[test]
     fn events_update_the_state() {
-        let mut s = UiState::new(ConnectionState::Connecting, Settings::default());
+        let mut s = UiState::new(ConnectionState::Connecting, Settings::default(), None);
         s.apply(&CoreEvent::Connection(ConnectionState::Online {
             server_version: "1.0".into(),
         }));

@@ -14,11 +14,13 @@
 //! its background tasks (the connection monitor); events are delivered on a `tokio::sync::broadcast`
 //! channel that any thread or runtime can read. No UI types here.
 
+mod account;
 mod settings;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+pub use account::{AccountSummary, WhoAmI};
 use cnt_library::Library;
 pub use cnt_secrets::{MemoryStore, Persistence, SecretStore};
 use cnt_sync::{ConnectionMonitor, ServerClient};
@@ -55,6 +57,15 @@ pub enum Error {
     /// The language is not shipped.
     #[error("language {0:?} is not available")]
     UnknownLanguage(String),
+    /// Nobody is signed in, or this device no longer holds the account's credentials.
+    #[error("not signed in: sign in to reach the server")]
+    NotSignedIn,
+    /// The keyring failed.
+    #[error(transparent)]
+    Secrets(#[from] cnt_secrets::Error),
+    /// An unexpected internal failure.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 /// Result with this crate's [`Error`].
@@ -84,6 +95,8 @@ pub enum CoreEvent {
     Connection(ConnectionState),
     /// Settings were changed and saved.
     SettingsChanged(Settings),
+    /// Someone signed in (`Some`) or out (`None`).
+    AccountChanged(Option<AccountSummary>),
 }
 
 /// How to start the core. `Default` means: standard XDG places, the platform keyring.
@@ -118,6 +131,7 @@ struct Inner {
     // Held for the sync and library screens of later issues; one writer behind a mutex.
     library: Mutex<Library>,
     secrets: Arc<dyn SecretStore>,
+    session: tokio::sync::Mutex<account::SessionTokens>,
     events: broadcast::Sender<CoreEvent>,
     notices: Vec<Notice>,
 }
@@ -230,6 +244,7 @@ impl Core {
                 monitor,
                 library: Mutex::new(opened.library),
                 secrets,
+                session: tokio::sync::Mutex::new(account::SessionTokens::default()),
                 events,
                 notices,
             }),
@@ -432,7 +447,7 @@ mod tests {
                     assert_eq!(s.language.as_deref(), Some("pt"));
                     break;
                 }
-                CoreEvent::Connection(_) => continue,
+                CoreEvent::Connection(_) | CoreEvent::AccountChanged(_) => continue,
             }
         }
         drop(core);

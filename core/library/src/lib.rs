@@ -193,6 +193,18 @@ impl Library {
     }
 }
 
+impl Library {
+    /// Forgets a fact about this library.
+    ///
+    /// # Errors
+    /// [`Error::Sqlite`] if SQLite fails.
+    pub fn delete_meta(&self, key: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM app_meta WHERE meta_key = ?1", [key])?;
+        Ok(())
+    }
+}
+
 enum OpenFailure {
     Damaged(String),
     Other(Error),

@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use cnt_model::api::Health;
+use cnt_model::api::{
+    Health, LoginRequest, RefreshRequest, RegisterRequest, RegisterResponse, TokenPair, UserProfile,
+};
 use cnt_model::{ErrorBody, ErrorCode};
 use url::Url;
 
@@ -49,6 +51,21 @@ pub enum Error {
 
 /// Result with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The API error code, when the server answered with one.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Error::Server { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// Whether the server could not be reached at all (the app is offline).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, Error::Unreachable { .. })
+    }
+}
 
 /// A client for one server.
 #[derive(Clone, Debug)]
@@ -114,20 +131,138 @@ impl ServerClient {
         Ok(health)
     }
 
+    /// Creates an account: `POST /api/v1/auth/register`.
+    ///
+    /// # Errors
+    /// [`Error::Server`] with `email_taken`, `username_taken`, `weak_password`, `validation_failed`…
+    pub async fn register(
+        &self,
+        email: &str,
+        password: &str,
+        username: &str,
+    ) -> Result<RegisterResponse> {
+        let body = RegisterRequest {
+            email: email.to_owned(),
+            password: password.to_owned(),
+            username: username.to_owned(),
+        };
+        self.send(
+            reqwest::Method::POST,
+            "api/v1/auth/register",
+            None,
+            Some(&body),
+        )
+        .await
+    }
+
+    /// Signs in: `POST /api/v1/auth/login`.
+    ///
+    /// # Errors
+    /// [`Error::Server`] with `invalid_credentials`, `account_pending`, `rate_limited`…; or unreachable.
+    pub async fn login(&self, email: &str, password: &str) -> Result<TokenPair> {
+        let body = LoginRequest {
+            email: email.to_owned(),
+            password: password.to_owned(),
+        };
+        self.send(
+            reqwest::Method::POST,
+            "api/v1/auth/login",
+            None,
+            Some(&body),
+        )
+        .await
+    }
+
+    /// Trades a refresh token for a new pair: `POST /api/v1/auth/refresh`.
+    ///
+    /// # Errors
+    /// [`Error::Server`] with `invalid_token` when the session has ended.
+    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPair> {
+        let body = RefreshRequest {
+            refresh_token: refresh_token.to_owned(),
+        };
+        self.send(
+            reqwest::Method::POST,
+            "api/v1/auth/refresh",
+            None,
+            Some(&body),
+        )
+        .await
+    }
+
+    /// Ends the session of `access_token`: `POST /api/v1/auth/logout`.
+    ///
+    /// # Errors
+    /// As for any request.
+    pub async fn logout(&self, access_token: &str) -> Result<()> {
+        self.send::<serde_json::Value, ()>(
+            reqwest::Method::POST,
+            "api/v1/auth/logout",
+            Some(access_token),
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Ends every session of the account: `POST /api/v1/auth/logout-all`; returns how many ended.
+    ///
+    /// # Errors
+    /// As for any request.
+    pub async fn logout_all(&self, access_token: &str) -> Result<u64> {
+        let answer: serde_json::Value = self
+            .send::<serde_json::Value, ()>(
+                reqwest::Method::POST,
+                "api/v1/auth/logout-all",
+                Some(access_token),
+                None,
+            )
+            .await?;
+        Ok(answer["sessions_ended"].as_u64().unwrap_or(0))
+    }
+
+    /// The signed-in user's profile: `GET /api/v1/users/me`.
+    ///
+    /// # Errors
+    /// [`Error::Server`] with `invalid_token` when the access token is no longer accepted.
+    pub async fn me(&self, access_token: &str) -> Result<UserProfile> {
+        self.send::<UserProfile, ()>(
+            reqwest::Method::GET,
+            "api/v1/users/me",
+            Some(access_token),
+            None,
+        )
+        .await
+    }
+
     async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
+        self.send::<T, ()>(reqwest::Method::GET, path, None, None)
+            .await
+    }
+
+    /// One request: optional bearer token and JSON body; a JSON answer (an empty one reads as `null`).
+    async fn send<T: serde::de::DeserializeOwned, B: serde::Serialize>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        bearer: Option<&str>,
+        body: Option<&B>,
+    ) -> Result<T> {
         let url = self.base.join(path).map_err(|_| Error::InvalidUrl {
             url: format!("{}{path}", self.base),
         })?;
         let shown = url.to_string();
-        let response = self
-            .http
-            .get(url)
-            .send()
-            .await
-            .map_err(|e| Error::Unreachable {
-                url: shown.clone(),
-                reason: root_cause(&e),
-            })?;
+        let mut request = self.http.request(method, url);
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.map_err(|e| Error::Unreachable {
+            url: shown.clone(),
+            reason: root_cause(&e),
+        })?;
         let status = response.status();
         let bytes = response.bytes().await.map_err(|e| Error::Unreachable {
             url: shown.clone(),
@@ -148,7 +283,8 @@ impl ServerClient {
                 },
             });
         }
-        serde_json::from_slice(&bytes).map_err(|e| Error::BadResponse {
+        let bytes: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
+        serde_json::from_slice(bytes).map_err(|e| Error::BadResponse {
             url: shown,
             reason: e.to_string(),
         })

@@ -8,6 +8,7 @@
 //! Threading: `main` owns a tokio runtime for the core's background tasks; the window runs on the
 //! main thread (tao requires it) with Dioxus's own executor; the two meet only through `Core`.
 
+mod account;
 mod window;
 
 use std::path::PathBuf;
@@ -47,6 +48,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Sign in, sign out, and see who is signed in.
+    #[command(subcommand)]
+    Account(account::AccountCommand),
     /// Show the server connection, where data lives, and the settings in use.
     Status {
         /// How long to wait for the server to answer.
@@ -93,6 +97,7 @@ fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
         })?
     };
     match cli.command {
+        Some(Command::Account(command)) => runtime.block_on(account::run(&core, command, cli.json)),
         Some(Command::Status { timeout }) => {
             runtime.block_on(status(&core, Duration::from_secs(timeout), cli.json))
         }
@@ -114,6 +119,7 @@ async fn status(core: &Core, timeout: Duration, json: bool) -> anyhow::Result<Ex
         reason: format!("no answer within {} s", timeout.as_secs()),
     });
     let settings = core.settings();
+    let account = core.account();
     let tr = cnt_ui::Tr::for_choice(settings.language.as_deref());
     let notices: Vec<(serde_json::Value, String)> = core
         .notices()
@@ -136,6 +142,7 @@ async fn status(core: &Core, timeout: Duration, json: bool) -> anyhow::Result<Ex
             "data_dir": core.data_dir(),
             "config_file": core.config_file(),
             "language": settings.language,
+            "account": account.as_ref().map(|a| &a.email),
             "library_schema": core.library_schema_version()?,
             "notices": notices.iter().map(|(json, _)| json.clone()).collect::<Vec<_>>(),
         });
@@ -154,6 +161,10 @@ async fn status(core: &Core, timeout: Duration, json: bool) -> anyhow::Result<Ex
             "language: {}",
             settings.language.as_deref().unwrap_or("system default")
         );
+        match &account {
+            Some(a) => println!("account:  {} ({})", a.email, a.username),
+            None => println!("account:  not signed in"),
+        }
         for (_, text) in notices {
             println!("notice:   {text}");
         }

@@ -1,5 +1,7 @@
 //! The client core against a real server on 127.0.0.1.
 
+mod account;
+
 use std::sync::Arc;
 use std::time::Duration;
 

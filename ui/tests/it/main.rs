@@ -167,3 +167,76 @@ fn a_malformed_config_is_explained_on_screen() {
     assert!(html.contains("config.toml"), "{html}");
     assert!(html.contains("Default settings are in use"), "{html}");
 }
+
+#[test]
+fn the_account_screen_offers_sign_in_and_sign_up() {
+    let f = fixture(Some("language = \"en\"\n"));
+    let html = render(&f, Screen::Account);
+    assert!(html.contains(r#"id="account-form""#), "{html}");
+    assert!(html.contains(r#"id="account-email""#) && html.contains(r#"type="email""#));
+    assert!(html.contains(r#"id="account-password""#) && html.contains(r#"type="password""#));
+    assert!(html.contains(r#"autocomplete="current-password""#));
+    assert!(html.contains(">Sign in</button>"), "{html}");
+    assert!(html.contains("New here? Create an account"));
+    // Reached from Settings, so Settings stays marked in the navigation.
+    assert!(
+        html.contains(r#"class="nav-item active" id="nav-settings""#),
+        "{html}"
+    );
+}
+
+#[test]
+fn settings_offer_sign_in_when_signed_out() {
+    let f = fixture(Some("language = \"pt\"\n"));
+    let html = render(&f, Screen::Settings);
+    assert!(html.contains(r#"id="settings-account""#));
+    assert!(html.contains("Você não entrou."), "{html}");
+    assert!(html.contains(r#"id="go-sign-in""#));
+}
+
+#[test]
+fn settings_show_the_signed_in_account() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (server, core) = runtime.block_on(async {
+        let server = cnt_e2e::TestServer::start(
+            &dir.path().join("server"),
+            "127.0.0.1:0".parse().expect("addr"),
+        )
+        .await;
+        cnt_sync::ServerClient::new(&server.url())
+            .expect("client")
+            .register("ana@example.org", "correct horse battery", "ana")
+            .await
+            .expect("register");
+        let core = Core::start(CoreOptions {
+            data_dir: Some(dir.path().join("data")),
+            config_file: Some(dir.path().join("config.toml")),
+            server: Some(server.url()),
+            secrets: Some(Arc::new(MemoryStore::new())),
+            timing: None,
+        })
+        .expect("core");
+        core.sign_in("ana@example.org", "correct horse battery")
+            .await
+            .expect("sign in");
+        (server, core)
+    });
+    let _guard = runtime.enter();
+    for screen in [Screen::Settings, Screen::Account] {
+        let mut dom = VirtualDom::new_with_props(Frame, FrameProps { initial: screen })
+            .with_root_context(core.clone());
+        dom.rebuild_in_place();
+        let html = dioxus_ssr::render(&dom);
+        assert!(html.contains("ana (ana@example.org)"), "{screen:?}: {html}");
+        assert!(
+            html.contains("Sign out") || html.contains("Cerrar sesión") || html.contains("Sair"),
+            "{html}"
+        );
+        assert!(
+            !html.contains(r#"id="account-form""#),
+            "no sign-in form when signed in"
+        );
+    }
+    drop(server);
+}
