@@ -461,3 +461,109 @@ pub async fn revoke_all_sessions(
     .await?;
     Ok(done.rows_affected())
 }
+
+/// Stores a new code for (`email`, `purpose`), making any earlier one unusable. Returns `false`
+/// without storing when a code was sent less than `min_gap` seconds ago (no mail flooding).
+///
+/// # Errors
+/// The database's error.
+pub async fn store_code(
+    db: &Db,
+    email: &str,
+    purpose: &str,
+    mac: &str,
+    ttl: i64,
+    min_gap: i64,
+) -> Result<bool, DbError> {
+    let t = now();
+    let mut tx = db.begin_write().await?;
+    let recent = sqlx::query(
+        "SELECT 1 AS one FROM email_codes WHERE email = $1 AND purpose = $2 AND created_at > $3",
+    )
+    .bind(email)
+    .bind(purpose)
+    .bind(t - min_gap)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if recent.is_some() {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE email_codes SET used_at = $1 WHERE email = $2 AND purpose = $3 AND used_at IS NULL",
+    )
+    .bind(t)
+    .bind(email)
+    .bind(purpose)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO email_codes (id, email, purpose, code_mac, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(uuid_string())
+    .bind(email)
+    .bind(purpose)
+    .bind(mac)
+    .bind(t)
+    .bind(t + ttl)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Checks `mac` against the live code of (`email`, `purpose`) and uses it up when it matches. A wrong
+/// entry counts an attempt; after `max_attempts` the code is dead.
+///
+/// # Errors
+/// The database's error.
+pub async fn consume_code(
+    db: &Db,
+    email: &str,
+    purpose: &str,
+    mac: &str,
+    max_attempts: i64,
+) -> Result<bool, DbError> {
+    let t = now();
+    let mut tx = db.begin_write().await?;
+    let row = sqlx::query(
+        "SELECT id, code_mac, attempts FROM email_codes \
+         WHERE email = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 \
+         ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(email)
+    .bind(purpose)
+    .bind(t)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        return Ok(false);
+    };
+    let id: String = row.try_get("id")?;
+    let stored: String = row.try_get("code_mac")?;
+    let attempts: i64 = row.try_get("attempts")?;
+    // Both sides are MACs of equal length; comparing them in constant time costs nothing.
+    let matches = stored.len() == mac.len()
+        && stored
+            .bytes()
+            .zip(mac.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if matches && attempts < max_attempts {
+        sqlx::query("UPDATE email_codes SET used_at = $1 WHERE id = $2")
+            .bind(t)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+    } else {
+        let attempts = attempts + 1;
+        sqlx::query("UPDATE email_codes SET attempts = $1, used_at = CASE WHEN $1 >= $2 THEN $3 ELSE used_at END WHERE id = $4")
+            .bind(attempts)
+            .bind(max_attempts)
+            .bind(t)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(matches && attempts < max_attempts)
+}

@@ -95,6 +95,10 @@ async fn authenticate(token: &str, state: &AppState) -> Result<AuthUser, ApiErro
             ErrorCode::AccountPending,
             "the account is waiting for approval",
         )),
+        AccountStatus::PendingVerification => Err(ApiError::client(
+            ErrorCode::EmailNotVerified,
+            "the email address is not verified yet",
+        )),
         AccountStatus::Disabled => Err(ApiError::client(
             ErrorCode::AccountDisabled,
             "the account is disabled",

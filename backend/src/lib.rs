@@ -22,6 +22,7 @@ mod db;
 mod error;
 pub mod extract;
 pub mod limits;
+pub mod mail;
 mod middleware;
 mod routes;
 mod settings;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub registration: Registration,
     /// Anti-automation counters of the auth endpoints.
     pub limits: std::sync::Arc<limits::Limits>,
+    /// Outgoing email, when an SMTP server is configured.
+    pub mailer: Option<mail::Mailer>,
 }
 
 impl AppState {
@@ -55,7 +58,14 @@ impl AppState {
             auth: std::sync::Arc::new(auth),
             registration,
             limits: std::sync::Arc::new(limits::Limits::new(limits::LimitPolicy::default())),
+            mailer: None,
         }
+    }
+
+    /// The same state sending email through `mailer`.
+    pub fn with_mailer(mut self, mailer: mail::Mailer) -> Self {
+        self.mailer = Some(mailer);
+        self
     }
 
     /// The same state with another rate-limit policy.
@@ -82,6 +92,9 @@ pub enum StartError {
     /// The database could not be opened or migrated.
     #[error(transparent)]
     Database(#[from] DbError),
+    /// The mail settings are unusable.
+    #[error(transparent)]
+    Mail(#[from] mail::MailError),
     /// The token signing key could not be loaded or created.
     #[error(transparent)]
     Auth(#[from] auth::AuthError),
@@ -157,11 +170,17 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         registration = settings.registration.as_str(),
         "cnt-server listening"
     );
+    let mailer = settings
+        .smtp_url
+        .as_deref()
+        .map(|url| mail::Mailer::new(url, &settings.mail_from))
+        .transpose()?;
     let state = AppState {
         db,
         auth,
         registration: settings.registration,
         limits: std::sync::Arc::new(limits::Limits::new(limits::LimitPolicy::default())),
+        mailer,
     };
     serve(listener, state, shutdown_signal()).await
 }

@@ -39,6 +39,23 @@ struct Cli {
         value_name = "POLICY"
     )]
     registration: Option<Registration>,
+    /// SMTP server for account emails: smtps://USER:PASSWORD@HOST, smtp://USER:PASSWORD@HOST:587?tls=required, or smtp://HOST:PORT.
+    #[arg(
+        long,
+        global = true,
+        env = "CNT_SERVER_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    smtp_url: Option<String>,
+    /// Sender of account emails [default: CNT Media <no-reply@localhost>].
+    #[arg(
+        long,
+        global = true,
+        env = "CNT_SERVER_MAIL_FROM",
+        value_name = "ADDRESS"
+    )]
+    mail_from: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -69,6 +86,8 @@ fn main() -> ExitCode {
         data_dir: cli.data_dir,
         database_url: cli.database_url,
         registration: cli.registration,
+        smtp_url: cli.smtp_url,
+        mail_from: cli.mail_from,
     }) {
         Ok(s) => s,
         Err(e) => return fail(&e),
@@ -79,6 +98,14 @@ fn main() -> ExitCode {
             println!("data_dir = \"{}\"", settings.data_dir.display());
             println!("database = \"{}\"", settings.database_url());
             println!("registration = \"{}\"", settings.registration.as_str());
+            println!(
+                "email = \"{}\"",
+                if settings.smtp_url.is_some() {
+                    "configured"
+                } else {
+                    "none"
+                }
+            );
             match &settings.config_file {
                 Some(f) => println!("# read from {}", f.display()),
                 None => println!("# no config file"),

@@ -23,15 +23,20 @@ pub struct Settings {
     pub database_url: Option<String>,
     /// Who may create an account.
     pub registration: Registration,
+    /// Where to send email (`smtps://…`, `smtp://…`); `None`: no email.
+    pub smtp_url: Option<String>,
+    /// The sender of the server's emails.
+    pub mail_from: String,
     /// The TOML file that was read, if any.
     pub config_file: Option<PathBuf>,
 }
 
 /// What happens when someone registers.
 ///
-/// The default is [`Registration::Approval`]: a church server is not a public service, and until
-/// email verification exists (it needs an SMTP server) an administrator's approval is the only check
-/// that a newcomer is who they say. A church that wants anyone to join chooses `open`.
+/// The default depends on email: with an SMTP server it is [`Registration::VerifyEmail`] (a newcomer
+/// proves the address is theirs with an emailed code); without one it is [`Registration::Approval`]
+/// (a church server is not a public service, and an administrator's approval is then the only check
+/// that a newcomer is who they say). A church that wants anyone to join chooses `open`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Registration {
@@ -40,6 +45,8 @@ pub enum Registration {
     /// New accounts wait until an administrator approves them.
     #[default]
     Approval,
+    /// New accounts wait until their owner enters the code emailed to them (needs SMTP).
+    VerifyEmail,
     /// Nobody can register; the operator creates accounts (`cnt-server user create`).
     Closed,
 }
@@ -50,6 +57,7 @@ impl Registration {
         match self {
             Registration::Open => "open",
             Registration::Approval => "approval",
+            Registration::VerifyEmail => "verify_email",
             Registration::Closed => "closed",
         }
     }
@@ -68,6 +76,10 @@ pub struct SettingsOverrides {
     pub database_url: Option<String>,
     /// `--registration` / `CNT_SERVER_REGISTRATION`.
     pub registration: Option<Registration>,
+    /// `--smtp-url` / `CNT_SERVER_SMTP_URL`.
+    pub smtp_url: Option<String>,
+    /// `--mail-from` / `CNT_SERVER_MAIL_FROM`.
+    pub mail_from: Option<String>,
 }
 
 /// The shape of the optional TOML file.
@@ -78,6 +90,8 @@ struct FileSettings {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     registration: Option<Registration>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
 }
 
 /// Why settings could not be read.
@@ -99,6 +113,11 @@ pub enum SettingsError {
         /// The parser's message, with line and column.
         message: String,
     },
+    /// Email verification was asked for without an SMTP server to send the codes.
+    #[error(
+        "registration = \"verify_email\" needs an SMTP server: set smtp_url (or CNT_SERVER_SMTP_URL)"
+    )]
+    VerifyWithoutSmtp,
     /// No home directory, so no default data directory; pass `--data-dir`.
     #[error("no home directory to put the data in: pass --data-dir or set CNT_SERVER_DATA_DIR")]
     NoDataDir,
@@ -126,19 +145,30 @@ impl Settings {
             Some(d) => d,
             None => default_data_dir().ok_or(SettingsError::NoDataDir)?,
         };
-        Ok(Settings {
+        let mut settings = Settings {
             bind: overrides
                 .bind
                 .or(file.bind)
                 .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT))),
             data_dir,
             database_url: overrides.database_url.or(file.database_url),
-            registration: overrides
-                .registration
-                .or(file.registration)
-                .unwrap_or_default(),
+            registration: Registration::Approval,
+            smtp_url: overrides.smtp_url.or(file.smtp_url),
+            mail_from: overrides
+                .mail_from
+                .or(file.mail_from)
+                .unwrap_or_else(|| "CNT Media <no-reply@localhost>".to_owned()),
             config_file: config_file.filter(|p| p.exists()),
-        })
+        };
+        settings.registration = match overrides.registration.or(file.registration) {
+            Some(Registration::VerifyEmail) if settings.smtp_url.is_none() => {
+                return Err(SettingsError::VerifyWithoutSmtp);
+            }
+            Some(r) => r,
+            None if settings.smtp_url.is_some() => Registration::VerifyEmail,
+            None => Registration::Approval,
+        };
+        Ok(settings)
     }
 
     /// The database URL in effect: the configured one, or the SQLite file `cnt.db` in the data dir.
@@ -239,6 +269,42 @@ mod tests {
         })
         .expect_err("typo must fail");
         assert!(err.to_string().contains("bnid"), "{err}");
+    }
+
+    #[test]
+    fn registration_defaults_follow_email() {
+        let base = SettingsOverrides {
+            data_dir: Some("/d".into()),
+            config_file: Some("/nonexistent-ok.toml".into()),
+            ..Default::default()
+        };
+        let (_d, path) = with_file("");
+        let load = |o: SettingsOverrides| {
+            Settings::load(SettingsOverrides {
+                config_file: Some(path.clone()),
+                ..o
+            })
+        };
+        assert_eq!(
+            load(base.clone()).expect("load").registration,
+            Registration::Approval
+        );
+        let smtp = SettingsOverrides {
+            smtp_url: Some("smtp://127.0.0.1:2525".into()),
+            ..base.clone()
+        };
+        assert_eq!(
+            load(smtp).expect("load").registration,
+            Registration::VerifyEmail
+        );
+        let no_smtp = SettingsOverrides {
+            registration: Some(Registration::VerifyEmail),
+            ..base
+        };
+        assert!(matches!(
+            load(no_smtp),
+            Err(SettingsError::VerifyWithoutSmtp)
+        ));
     }
 
     #[test]

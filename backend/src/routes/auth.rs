@@ -4,8 +4,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use cnt_model::api::{
-    AccountStatus, CheckUsernameRequest, CheckUsernameResponse, LoginRequest, RefreshRequest,
-    RegisterRequest, RegisterResponse, Role, TokenPair,
+    AccountStatus, CheckUsernameRequest, CheckUsernameResponse, CodePurpose, LoginRequest,
+    RefreshRequest, RegisterRequest, RegisterResponse, ResetPasswordRequest, Role, SendCodeRequest,
+    TokenPair, VerifyCodeRequest,
 };
 use cnt_model::{ErrorBody, ErrorCode};
 use serde::{Deserialize, Serialize};
@@ -80,6 +81,7 @@ pub async fn register(
     let hash = blocking(&state, move || auth.hash_password(&password)).await??;
     let status = match state.registration {
         Registration::Open => AccountStatus::Active,
+        Registration::VerifyEmail => AccountStatus::PendingVerification,
         Registration::Approval | Registration::Closed => AccountStatus::PendingApproval,
     };
     let user = accounts::create_user(
@@ -105,6 +107,13 @@ pub async fn register(
     })?;
     let tokens = match user.status {
         AccountStatus::Active => Some(issue_pair(&state, user.id).await?),
+        AccountStatus::PendingVerification => {
+            // The account exists either way; if the email fails, the user asks for a new code.
+            if let Err(e) = send_code(&state, &user.email, CodePurpose::VerifyEmail).await {
+                tracing::error!(user = %user.id, "could not send the confirmation code: {e}");
+            }
+            None
+        }
         _ => None,
     };
     tracing::info!(user = %user.id, status = user.status.as_str(), "account registered");
@@ -187,6 +196,12 @@ pub async fn login(
             return Err(ApiError::client(
                 ErrorCode::AccountPending,
                 "the account is waiting for approval",
+            ));
+        }
+        AccountStatus::PendingVerification => {
+            return Err(ApiError::client(
+                ErrorCode::EmailNotVerified,
+                "confirm your email address with the code sent to it",
             ));
         }
         AccountStatus::Disabled => {
@@ -317,5 +332,147 @@ pub async fn change_password(
     accounts::set_password_hash(&state.db, me.id(), &new_hash?).await?;
     accounts::revoke_all_sessions(&state.db, me.id(), Some(&me.session), "password_changed")
         .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// At most one code per address and purpose per minute, whoever asks.
+const CODE_MIN_GAP_SECONDS: i64 = 60;
+
+/// Makes, stores and emails a code. Returns without sending when one went out less than a minute ago.
+async fn send_code(state: &AppState, email: &str, purpose: CodePurpose) -> Result<(), ApiError> {
+    let Some(mailer) = &state.mailer else {
+        return Err(ApiError::client(
+            ErrorCode::ServiceUnavailable,
+            "this server cannot send email; ask its administrator",
+        ));
+    };
+    let code = state.auth.new_code()?;
+    let mac = state.auth.code_mac(purpose.as_str(), email, &code)?;
+    let stored = accounts::store_code(
+        &state.db,
+        email,
+        purpose.as_str(),
+        &mac,
+        state.auth.code_ttl,
+        CODE_MIN_GAP_SECONDS,
+    )
+    .await?;
+    if stored {
+        mailer
+            .send_code(email, purpose, &code, state.auth.code_ttl / 60)
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// Email a one-time code: to confirm a new account's address, or to reset a password.
+///
+/// Always answers 202 for a well-formed request, whether or not the address has an account, so the
+/// answer does not tell who is registered.
+#[utoipa::path(post, path = "/api/v1/auth/send-otp", tag = "auth", request_body = SendCodeRequest,
+    responses(
+        (status = 202, description = "If the address can receive a code, one is on its way"),
+        (status = 429, description = "rate_limited", body = ErrorBody),
+        (status = 503, description = "service_unavailable: the server has no email", body = ErrorBody),
+    ))]
+pub async fn send_otp(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    Json(body): Json<SendCodeRequest>,
+) -> Result<StatusCode, ApiError> {
+    spend(&state, ip)?;
+    let email = validate::email(&body.email)?;
+    if state.mailer.is_none() {
+        return Err(ApiError::client(
+            ErrorCode::ServiceUnavailable,
+            "this server cannot send email; ask its administrator",
+        ));
+    }
+    let eligible = match (
+        accounts::find_by_email(&state.db, &email).await?,
+        body.purpose,
+    ) {
+        (Some(u), CodePurpose::VerifyEmail) => u.status == AccountStatus::PendingVerification,
+        (Some(u), CodePurpose::ResetPassword) => u.status != AccountStatus::Disabled,
+        (None, _) => false,
+    };
+    if eligible && let Err(e) = send_code(&state, &email, body.purpose).await {
+        // Logged, not answered: a different answer would reveal that the account exists.
+        tracing::error!("could not send a code: {e}");
+    }
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Confirm a new account's email address with the emailed code; signs in.
+#[utoipa::path(post, path = "/api/v1/auth/verify-otp", tag = "auth", request_body = VerifyCodeRequest,
+    responses(
+        (status = 200, description = "Confirmed and signed in", body = TokenPair),
+        (status = 422, description = "invalid_code: wrong, expired or used up", body = ErrorBody),
+    ))]
+pub async fn verify_otp(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    Json(body): Json<VerifyCodeRequest>,
+) -> Result<Json<TokenPair>, ApiError> {
+    spend(&state, ip)?;
+    let email = body.email.trim().to_lowercase();
+    let purpose = CodePurpose::VerifyEmail.as_str();
+    let mac = state.auth.code_mac(purpose, &email, body.code.trim())?;
+    if !accounts::consume_code(&state.db, &email, purpose, &mac, state.auth.code_attempts).await? {
+        return Err(ApiError::client(
+            ErrorCode::InvalidCode,
+            "the code is wrong or has expired",
+        ));
+    }
+    let user = accounts::find_by_email(&state.db, &email)
+        .await?
+        .ok_or_else(|| {
+            ApiError::client(ErrorCode::InvalidCode, "the code is wrong or has expired")
+        })?;
+    if user.status == AccountStatus::PendingVerification {
+        accounts::set_status(&state.db, user.id, AccountStatus::Active).await?;
+    }
+    tracing::info!(user = %user.id, "email verified");
+    Ok(Json(issue_pair(&state, user.id).await?))
+}
+
+/// Set a new password with an emailed code; every session of the account ends.
+#[utoipa::path(post, path = "/api/v1/auth/reset-password", tag = "auth", request_body = ResetPasswordRequest,
+    responses(
+        (status = 204, description = "The password was changed"),
+        (status = 422, description = "invalid_code or weak_password", body = ErrorBody),
+    ))]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    Json(body): Json<ResetPasswordRequest>,
+) -> Result<StatusCode, ApiError> {
+    spend(&state, ip)?;
+    validate::password(&body.new_password)?;
+    let email = body.email.trim().to_lowercase();
+    let purpose = CodePurpose::ResetPassword.as_str();
+    let mac = state.auth.code_mac(purpose, &email, body.code.trim())?;
+    if !accounts::consume_code(&state.db, &email, purpose, &mac, state.auth.code_attempts).await? {
+        return Err(ApiError::client(
+            ErrorCode::InvalidCode,
+            "the code is wrong or has expired",
+        ));
+    }
+    let user = accounts::find_by_email(&state.db, &email)
+        .await?
+        .ok_or_else(|| {
+            ApiError::client(ErrorCode::InvalidCode, "the code is wrong or has expired")
+        })?;
+    let auth = state.auth.clone();
+    let password = body.new_password;
+    let hash = blocking(&state, move || auth.hash_password(&password)).await??;
+    accounts::set_password_hash(&state.db, user.id, &hash).await?;
+    accounts::revoke_all_sessions(&state.db, user.id, None, "password_reset").await?;
+    // Whoever could read the mailbox can now sign in; having the code also proves the address.
+    if user.status == AccountStatus::PendingVerification {
+        accounts::set_status(&state.db, user.id, AccountStatus::Active).await?;
+    }
+    tracing::info!(user = %user.id, "password reset by emailed code");
     Ok(StatusCode::NO_CONTENT)
 }

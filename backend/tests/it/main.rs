@@ -5,9 +5,11 @@
 
 mod accounts;
 mod api;
+mod email;
 mod jws_vectors;
 mod process;
 mod pyjwt;
+mod smtp;
 
 use cnt_backend::auth::{Auth, PasswordParams};
 use cnt_backend::{AppState, Db, Registration};

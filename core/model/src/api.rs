@@ -54,6 +54,8 @@ pub enum AccountStatus {
     Active,
     /// Waits for an administrator to approve it.
     PendingApproval,
+    /// Waits for its owner to enter the code emailed to them.
+    PendingVerification,
     /// Disabled by an administrator.
     Disabled,
 }
@@ -64,6 +66,7 @@ impl AccountStatus {
         match self {
             AccountStatus::Active => "active",
             AccountStatus::PendingApproval => "pending_approval",
+            AccountStatus::PendingVerification => "pending_verification",
             AccountStatus::Disabled => "disabled",
         }
     }
@@ -73,6 +76,7 @@ impl AccountStatus {
         [
             AccountStatus::Active,
             AccountStatus::PendingApproval,
+            AccountStatus::PendingVerification,
             AccountStatus::Disabled,
         ]
         .into_iter()
@@ -206,4 +210,57 @@ pub struct UpdateProfile {
 pub struct SetAdminRequest {
     /// Whether the user becomes (true) or stops being (false) an administrator.
     pub is_admin: bool,
+}
+
+/// What an emailed code is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CodePurpose {
+    /// Proving that a new account's email address is its owner's.
+    VerifyEmail,
+    /// Setting a new password after forgetting the old one.
+    ResetPassword,
+}
+
+impl CodePurpose {
+    /// The snake_case form stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CodePurpose::VerifyEmail => "verify_email",
+            CodePurpose::ResetPassword => "reset_password",
+        }
+    }
+}
+
+/// `POST /api/v1/auth/send-otp`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SendCodeRequest {
+    /// The account's email.
+    pub email: String,
+    /// What the code is for.
+    pub purpose: CodePurpose,
+}
+
+/// `POST /api/v1/auth/verify-otp`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VerifyCodeRequest {
+    /// The account's email.
+    pub email: String,
+    /// The 6-digit code from the email.
+    pub code: String,
+}
+
+/// `POST /api/v1/auth/reset-password`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResetPasswordRequest {
+    /// The account's email.
+    pub email: String,
+    /// The 6-digit code from the email.
+    pub code: String,
+    /// The new password.
+    pub new_password: String,
 }

@@ -51,11 +51,15 @@ pub enum ErrorCode {
     UsernameTaken,
     /// The password is too short or too long.
     WeakPassword,
+    /// The account's email address has not been verified yet.
+    EmailNotVerified,
+    /// The emailed code is wrong, expired or used up.
+    InvalidCode,
 }
 
 impl ErrorCode {
     /// Every code, for exhaustive checks (translations, documentation).
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::BadRequest,
         ErrorCode::ValidationFailed,
         ErrorCode::Unauthorized,
@@ -75,6 +79,8 @@ impl ErrorCode {
         ErrorCode::EmailTaken,
         ErrorCode::UsernameTaken,
         ErrorCode::WeakPassword,
+        ErrorCode::EmailNotVerified,
+        ErrorCode::InvalidCode,
     ];
 
     /// The snake_case wire form.
@@ -99,6 +105,8 @@ impl ErrorCode {
             ErrorCode::EmailTaken => "email_taken",
             ErrorCode::UsernameTaken => "username_taken",
             ErrorCode::WeakPassword => "weak_password",
+            ErrorCode::EmailNotVerified => "email_not_verified",
+            ErrorCode::InvalidCode => "invalid_code",
         }
     }
 
@@ -119,7 +127,8 @@ impl ErrorCode {
             ErrorCode::InvalidCredentials | ErrorCode::InvalidToken => 401,
             ErrorCode::AccountPending | ErrorCode::AccountDisabled => 403,
             ErrorCode::EmailTaken | ErrorCode::UsernameTaken => 409,
-            ErrorCode::WeakPassword => 422,
+            ErrorCode::WeakPassword | ErrorCode::InvalidCode => 422,
+            ErrorCode::EmailNotVerified => 403,
         }
     }
 

@@ -107,3 +107,5 @@ account-signed-in-as = Signed in as { $name }
 account-not-signed-in = Not signed in. Sign in to sync your library across devices.
 account-pending = Your account was created and is waiting for an administrator's approval. You can sign in once it is approved.
 account-signed-out = You are signed out.
+error-email-not-verified = Please confirm your email address with the code we sent you.
+error-invalid-code = That code is not right or has expired. Ask for a new one.

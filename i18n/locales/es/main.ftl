@@ -107,3 +107,5 @@ account-signed-in-as = Sesión iniciada como { $name }
 account-not-signed-in = No has iniciado sesión. Inicia sesión para sincronizar tu biblioteca entre dispositivos.
 account-pending = Tu cuenta fue creada y espera la aprobación de un administrador. Podrás iniciar sesión cuando sea aprobada.
 account-signed-out = Has cerrado sesión.
+error-email-not-verified = Confirma tu correo con el código que te enviamos.
+error-invalid-code = Ese código no es correcto o ha caducado. Pide uno nuevo.

@@ -107,3 +107,5 @@ account-signed-in-as = Conectado como { $name }
 account-not-signed-in = Você não entrou. Entre para sincronizar sua biblioteca entre dispositivos.
 account-pending = Sua conta foi criada e aguarda a aprovação de um administrador. Você poderá entrar quando ela for aprovada.
 account-signed-out = Você saiu da conta.
+error-email-not-verified = Confirme seu e-mail com o código que enviamos.
+error-invalid-code = Esse código não está certo ou expirou. Peça um novo.
