@@ -2,6 +2,8 @@
 //! real SQLite file) and a real client `Core`. The tests live in `tests/it/`; this library holds the
 //! shared harness.
 
+pub mod smtp;
+
 use std::net::SocketAddr;
 use std::path::Path;
 
@@ -40,6 +42,28 @@ impl TestServer {
         addr: SocketAddr,
         adjust: impl FnOnce(&mut cnt_backend::auth::Auth),
     ) -> TestServer {
+        Self::start_full(
+            data_dir,
+            addr,
+            cnt_backend::Registration::Open,
+            None,
+            adjust,
+        )
+        .await
+    }
+
+    /// A server with a registration policy and, optionally, email through `smtp_url`.
+    ///
+    /// # Panics
+    /// When the server cannot start.
+    pub async fn start_full(
+        data_dir: &Path,
+        addr: SocketAddr,
+        registration: cnt_backend::Registration,
+        smtp_url: Option<&str>,
+        adjust: impl FnOnce(&mut cnt_backend::auth::Auth),
+    ) -> TestServer {
+        let smtp_url = smtp_url.map(str::to_owned);
         let url = format!("sqlite://{}/cnt.db?mode=rwc", data_dir.display());
         std::fs::create_dir_all(data_dir).expect("data dir");
         let db = cnt_backend::Db::open(&url).await.expect("database");
@@ -50,7 +74,13 @@ impl TestServer {
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            let state = cnt_backend::AppState::new(db, auth, cnt_backend::Registration::Open);
+            let mut state = cnt_backend::AppState::new(db, auth, registration);
+            if let Some(url) = smtp_url {
+                state = state.with_mailer(
+                    cnt_backend::mail::Mailer::new(&url, "CNT Media <media@church.example>")
+                        .expect("mailer"),
+                );
+            }
             cnt_backend::serve(listener, state, async {
                 let _ = rx.await;
             })

@@ -1,5 +1,7 @@
 //! The screens. Most are empty states until their issue lands; Settings is real.
 
+use std::rc::Rc;
+
 use cnt_app::{ConnectionState, Persistence};
 use dioxus::prelude::*;
 
@@ -191,13 +193,26 @@ fn report_error(message: &str) {
     eprintln!("cnt: {message}");
 }
 
+/// Which step of signing in the account screen shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum AccountMode {
     SignIn,
     SignUp,
+    /// Enter the code emailed to confirm a new account.
+    ConfirmEmail,
+    /// Ask for a password reset code.
+    Forgot,
+    /// Enter the reset code and a new password.
+    Reset,
 }
 
-/// Sign in or create an account; once signed in, who it is and a way out.
+/// What a submitted step led to.
+enum StepResult {
+    SignedIn,
+    Go(AccountMode, Option<&'static str>),
+}
+
+/// Sign in, create an account, confirm it, reset a password; once signed in, who it is and a way out.
 #[component]
 fn AccountScreen() -> Element {
     let core = use_core();
@@ -208,10 +223,10 @@ fn AccountScreen() -> Element {
     let mut email = use_signal(String::new);
     let mut password = use_signal(String::new);
     let mut username = use_signal(String::new);
+    let mut code = use_signal(String::new);
     let mut busy = use_signal(|| false);
-    // The inputs are uncontrolled (a value written back on every render races fast typing and drops
-    // characters); bumping this remounts the form, which clears them.
-    let mut form_generation = use_signal(|| 0u32);
+    // The inputs are uncontrolled: a value written back on every render races fast typing and drops
+    // characters. The signals only follow `oninput`.
     // (is an error, text)
     let mut message = use_signal(|| None::<(bool, String)>);
 
@@ -241,57 +256,142 @@ fn AccountScreen() -> Element {
         };
     }
 
+    let mut email_field: Signal<Option<Rc<MountedData>>> = use_signal(|| None);
+    // Changing step keeps the email (it carries over between steps) and clears the password and code
+    // fields (they are keyed by step). The link that was clicked may disappear, which would drop focus
+    // to the page body: focus the step's first field on purpose.
+    let mut go = move |to: AccountMode, note: Option<(bool, String)>| {
+        password.set(String::new());
+        code.set(String::new());
+        message.set(note);
+        mode.set(to);
+        if matches!(
+            to,
+            AccountMode::SignIn | AccountMode::SignUp | AccountMode::Forgot
+        ) && let Some(el) = email_field.peek().clone()
+        {
+            spawn(async move {
+                let _ = el.set_focus(true).await;
+            });
+        }
+    };
+
     let submit_tr = tr.clone();
+    let submit_core = core.clone();
     let on_submit = move |evt: FormEvent| {
         evt.prevent_default();
         if busy() {
             return;
         }
-        let core = core.clone();
+        let core = submit_core.clone();
         let tr = submit_tr.clone();
-        let (e, p, u, m) = (email(), password(), username(), mode());
+        let (e, p, u, c, m) = (email(), password(), username(), code(), mode());
         busy.set(true);
         message.set(None);
         spawn(async move {
-            let result = match m {
-                AccountMode::SignIn => core.sign_in(&e, &p).await.map(Some),
-                AccountMode::SignUp => core.sign_up(&e, &p, &u).await,
+            let result: Result<StepResult, cnt_app::Error> = match m {
+                AccountMode::SignIn => match core.sign_in(&e, &p).await {
+                    Err(cnt_app::Error::Server(ref s))
+                        if s.code() == Some(cnt_app::ErrorCode::EmailNotVerified) =>
+                    {
+                        Ok(StepResult::Go(AccountMode::ConfirmEmail, None))
+                    }
+                    other => other.map(|_| StepResult::SignedIn),
+                },
+                AccountMode::SignUp => core.sign_up(&e, &p, &u).await.map(|r| match r {
+                    cnt_app::SignUp::SignedIn(_) => StepResult::SignedIn,
+                    cnt_app::SignUp::ConfirmEmail => {
+                        StepResult::Go(AccountMode::ConfirmEmail, None)
+                    }
+                    cnt_app::SignUp::AwaitingApproval => {
+                        StepResult::Go(AccountMode::SignIn, Some("account-pending"))
+                    }
+                }),
+                AccountMode::ConfirmEmail => core
+                    .confirm_email(&e, &c)
+                    .await
+                    .map(|_| StepResult::SignedIn),
+                AccountMode::Forgot => core
+                    .request_code(&e, true)
+                    .await
+                    .map(|()| StepResult::Go(AccountMode::Reset, Some("account-code-sent"))),
+                AccountMode::Reset => core
+                    .reset_password(&e, &c, &p)
+                    .await
+                    .map(|_| StepResult::SignedIn),
             };
             busy.set(false);
             match result {
-                Ok(Some(_)) => password.set(String::new()),
-                Ok(None) => {
-                    password.set(String::new());
-                    form_generation += 1;
-                    mode.set(AccountMode::SignIn);
-                    message.set(Some((false, tr.t("account-pending"))));
-                }
+                Ok(StepResult::SignedIn) => password.set(String::new()),
+                Ok(StepResult::Go(to, note)) => go(to, note.map(|id| (false, tr.t(id)))),
                 Err(err) => message.set(Some((true, error_text(&tr, &core.server_url(), &err)))),
             }
         });
     };
 
-    let signing_up = mode() == AccountMode::SignUp;
+    let resend_tr = tr.clone();
+    let resend_core = core.clone();
+    let on_resend = move |_| {
+        let core = resend_core.clone();
+        let tr = resend_tr.clone();
+        let e = email();
+        spawn(async move {
+            let note = match core.request_code(&e, false).await {
+                Ok(()) => (false, tr.t("account-code-sent")),
+                Err(err) => (true, error_text(&tr, &core.server_url(), &err)),
+            };
+            message.set(Some(note));
+        });
+    };
+
+    let m = mode();
+    let (title, submit) = match m {
+        AccountMode::SignIn => ("account-sign-in", "account-sign-in"),
+        AccountMode::SignUp => ("account-sign-up", "account-sign-up"),
+        AccountMode::ConfirmEmail => ("account-confirm-title", "account-confirm-submit"),
+        AccountMode::Forgot => ("account-forgot-title", "account-send-code"),
+        AccountMode::Reset => ("account-forgot-title", "account-reset-submit"),
+    };
+    let asks_email = matches!(
+        m,
+        AccountMode::SignIn | AccountMode::SignUp | AccountMode::Forgot
+    );
+    let asks_code = matches!(m, AccountMode::ConfirmEmail | AccountMode::Reset);
+    let asks_password = matches!(
+        m,
+        AccountMode::SignIn | AccountMode::SignUp | AccountMode::Reset
+    );
+    let new_password = matches!(m, AccountMode::SignUp | AccountMode::Reset);
     rsx! {
         section { class: "screen", id: "screen-account",
-            h1 { class: "screen-title",
-                {if signing_up { tr.t("account-sign-up") } else { tr.t("account-sign-in") }}
-            }
+            h1 { class: "screen-title", {tr.t(title)} }
             form {
-                key: "{form_generation}",
                 class: "settings-group account-form",
                 id: "account-form",
+                "data-step": format!("{m:?}"),
                 onsubmit: on_submit,
-                label { r#for: "account-email", {tr.t("account-email")} }
-                input {
-                    id: "account-email",
-                    onmounted: focus_on_mount,
-                    r#type: "email",
-                    autocomplete: "email",
-                    required: true,
-                    oninput: move |e| email.set(e.value()),
+                if m == AccountMode::ConfirmEmail {
+                    p { class: "help", {tr.t_args("account-confirm-help", &[("email", &email())])} }
                 }
-                if signing_up {
+                if m == AccountMode::Forgot {
+                    p { class: "help", {tr.t("account-forgot-help")} }
+                }
+                if asks_email {
+                    label { r#for: "account-email", {tr.t("account-email")} }
+                    input {
+                        id: "account-email",
+                        onmounted: move |evt: MountedEvent| {
+                            email_field.set(Some(evt.data()));
+                            focus_on_mount(evt);
+                        },
+                        r#type: "email",
+                        autocomplete: "email",
+                        required: true,
+                        initial_value: "{email}",
+                        oninput: move |e| email.set(e.value()),
+                    }
+                }
+                if m == AccountMode::SignUp {
                     label { r#for: "account-username", {tr.t("account-username")} }
                     input {
                         id: "account-username",
@@ -299,35 +399,75 @@ fn AccountScreen() -> Element {
                         required: true,
                         minlength: "3",
                         maxlength: "32",
-                            oninput: move |e| username.set(e.value()),
+                        oninput: move |e| username.set(e.value()),
                     }
                 }
-                label { r#for: "account-password", {tr.t("account-password")} }
-                input {
-                    id: "account-password",
-                    r#type: "password",
-                    autocomplete: if signing_up { "new-password" } else { "current-password" },
-                    required: true,
-                    minlength: if signing_up { "8" } else { "1" },
-                    oninput: move |e| password.set(e.value()),
+                if asks_code {
+                    div { key: "{m:?}-code", class: "field",
+                    label { r#for: "account-code", {tr.t("account-code")} }
+                    input {
+                        id: "account-code",
+                        onmounted: focus_on_mount,
+                        inputmode: "numeric",
+                        autocomplete: "one-time-code",
+                        required: true,
+                        minlength: "6",
+                        maxlength: "6",
+                        pattern: "[0-9]{{6}}",
+                        oninput: move |e| code.set(e.value()),
+                    }
+                    }
                 }
-                if signing_up {
+                if asks_password {
+                    div { key: "{m:?}-password", class: "field",
+                    label { r#for: "account-password",
+                        {if m == AccountMode::Reset { tr.t("account-new-password") } else { tr.t("account-password") }}
+                    }
+                    input {
+                        id: "account-password",
+                        r#type: "password",
+                        autocomplete: if new_password { "new-password" } else { "current-password" },
+                        required: true,
+                        minlength: if new_password { "8" } else { "1" },
+                        oninput: move |e| password.set(e.value()),
+                    }
+                    }
+                }
+                if new_password {
                     p { class: "help", {tr.t("account-password-help")} }
                 }
                 if let Some((is_error, text)) = message() {
                     p { class: if is_error { "form-message error" } else { "form-message" }, role: "alert", {text} }
                 }
                 button { class: "button primary", r#type: "submit", disabled: busy(),
-                    {if busy() { tr.t("account-working") } else if signing_up { tr.t("account-sign-up") } else { tr.t("account-sign-in") }}
+                    {if busy() { tr.t("account-working") } else { tr.t(submit) }}
                 }
-                button {
-                    class: "link",
-                    r#type: "button",
-                    onclick: move |_| {
-                        message.set(None);
-                        mode.set(if signing_up { AccountMode::SignIn } else { AccountMode::SignUp });
+                if m == AccountMode::ConfirmEmail {
+                    button { class: "link", r#type: "button", onclick: on_resend, {tr.t("account-resend")} }
+                }
+                match m {
+                    AccountMode::SignIn => rsx! {
+                        button { class: "link", r#type: "button", id: "go-forgot",
+                            onclick: move |_| go(AccountMode::Forgot, None),
+                            {tr.t("account-forgot")}
+                        }
+                        button { class: "link", r#type: "button", id: "go-sign-up",
+                            onclick: move |_| go(AccountMode::SignUp, None),
+                            {tr.t("account-no-account")}
+                        }
                     },
-                    {if signing_up { tr.t("account-have-account") } else { tr.t("account-no-account") }}
+                    AccountMode::SignUp => rsx! {
+                        button { class: "link", r#type: "button",
+                            onclick: move |_| go(AccountMode::SignIn, None),
+                            {tr.t("account-have-account")}
+                        }
+                    },
+                    _ => rsx! {
+                        button { class: "link", r#type: "button",
+                            onclick: move |_| go(AccountMode::SignIn, None),
+                            {tr.t("account-back-to-sign-in")}
+                        }
+                    },
                 }
             }
         }

@@ -9,6 +9,8 @@ mod email;
 mod jws_vectors;
 mod process;
 mod pyjwt;
+// Shared with the cross-crate tests (cnt-e2e) by path, so neither crate depends on the other.
+#[path = "../../../tests/src/smtp.rs"]
 mod smtp;
 
 use cnt_backend::auth::{Auth, PasswordParams};

@@ -12,7 +12,7 @@
 use std::time::{Duration, Instant};
 
 use cnt_model::ErrorCode;
-use cnt_model::api::{Role, TokenPair, UserProfile};
+use cnt_model::api::{AccountStatus, CodePurpose, Role, TokenPair, UserProfile};
 use cnt_model::ids::UserId;
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +52,17 @@ impl AccountSummary {
     fn secret_key(&self) -> String {
         format!("refresh-token:{}:{}", self.server, self.user_id)
     }
+}
+
+/// What creating an account led to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignUp {
+    /// The account can be used at once, and is signed in.
+    SignedIn(AccountSummary),
+    /// A code was emailed; [`Core::confirm_email`] with it signs in.
+    ConfirmEmail,
+    /// An administrator must approve the account first.
+    AwaitingApproval,
 }
 
 /// The answer of [`Core::whoami`].
@@ -122,44 +133,85 @@ impl Core {
     /// [`Error::Secrets`] when the keyring refuses the token.
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<AccountSummary> {
         let pair = self.inner.client.login(email, password).await?;
-        let profile = self.inner.client.me(&pair.access_token).await?;
-        let account = AccountSummary::from_profile(&self.server_url(), &profile);
-        if let Some(previous) = self.account()
-            && previous.secret_key() != account.secret_key()
-        {
-            self.secret(SecretOp::Delete(previous.secret_key())).await?;
-        }
-        self.store_pair(&account, &pair).await?;
-        self.remember(Some(&account))?;
-        Ok(account)
+        self.adopt_pair(pair).await
     }
 
-    /// Creates an account. Signs in at once when the server allows it (`Ok(Some)`); `Ok(None)` means
-    /// the account waits for an administrator's approval.
+    /// Creates an account; see [`SignUp`] for what happens next.
     ///
     /// # Errors
     /// [`Error::Server`] (`email_taken`, `username_taken`, `weak_password`, `validation_failed`…).
-    pub async fn sign_up(
-        &self,
-        email: &str,
-        password: &str,
-        username: &str,
-    ) -> Result<Option<AccountSummary>> {
+    pub async fn sign_up(&self, email: &str, password: &str, username: &str) -> Result<SignUp> {
         let created = self
             .inner
             .client
             .register(email, password, username)
             .await?;
-        let Some(pair) = created.tokens else {
-            return Ok(None);
+        match (created.tokens, created.user.status) {
+            (Some(pair), _) => {
+                let account = AccountSummary::from_profile(&self.server_url(), &created.user);
+                self.store_pair(&account, &pair).await?;
+                self.remember(Some(&account))?;
+                Ok(SignUp::SignedIn(account))
+            }
+            (None, AccountStatus::PendingVerification) => Ok(SignUp::ConfirmEmail),
+            (None, _) => Ok(SignUp::AwaitingApproval),
+        }
+    }
+
+    /// Confirms a new account with the code emailed to it, and signs in.
+    ///
+    /// # Errors
+    /// [`Error::Server`] with `invalid_code`.
+    pub async fn confirm_email(&self, email: &str, code: &str) -> Result<AccountSummary> {
+        let pair = self.inner.client.verify_code(email, code).await?;
+        self.adopt_pair(pair).await
+    }
+
+    /// Emails a code: a new confirmation code, or one to reset a forgotten password.
+    ///
+    /// # Errors
+    /// [`Error::Server`] (`service_unavailable` when the server cannot send email, `rate_limited`).
+    pub async fn request_code(&self, email: &str, reset_password: bool) -> Result<()> {
+        let purpose = if reset_password {
+            CodePurpose::ResetPassword
+        } else {
+            CodePurpose::VerifyEmail
         };
-        let account = AccountSummary::from_profile(&self.server_url(), &created.user);
+        Ok(self.inner.client.send_code(email, purpose).await?)
+    }
+
+    /// Sets a new password with an emailed code, then signs in with it.
+    ///
+    /// # Errors
+    /// [`Error::Server`] with `invalid_code` or `weak_password`.
+    pub async fn reset_password(
+        &self,
+        email: &str,
+        code: &str,
+        new_password: &str,
+    ) -> Result<AccountSummary> {
+        self.inner
+            .client
+            .reset_password(email, code, new_password)
+            .await?;
+        self.sign_in(email, new_password).await
+    }
+
+    async fn adopt_pair(&self, pair: TokenPair) -> Result<AccountSummary> {
+        let profile = self.inner.client.me(&pair.access_token).await?;
+        let account = AccountSummary::from_profile(&self.server_url(), &profile);
         self.store_pair(&account, &pair).await?;
         self.remember(Some(&account))?;
-        Ok(Some(account))
+        Ok(account)
     }
 
     async fn store_pair(&self, account: &AccountSummary, pair: &TokenPair) -> Result<()> {
+        // Switching accounts: the previous account's token must not linger in the keyring.
+        if let Some(previous) = self.account()
+            && previous.secret_key() != account.secret_key()
+        {
+            self.secret(SecretOp::Delete(previous.secret_key())).await?;
+        }
         self.secret(SecretOp::Set(
             account.secret_key(),
             pair.refresh_token.clone(),

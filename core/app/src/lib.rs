@@ -20,8 +20,9 @@ mod settings;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-pub use account::{AccountSummary, WhoAmI};
+pub use account::{AccountSummary, SignUp, WhoAmI};
 use cnt_library::Library;
+pub use cnt_model::ErrorCode;
 pub use cnt_secrets::{MemoryStore, Persistence, SecretStore};
 use cnt_sync::{ConnectionMonitor, ServerClient};
 pub use cnt_sync::{ConnectionState, MonitorTiming};

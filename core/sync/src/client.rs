@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use cnt_model::api::{
-    Health, LoginRequest, RefreshRequest, RegisterRequest, RegisterResponse, TokenPair, UserProfile,
+    CodePurpose, Health, LoginRequest, RefreshRequest, RegisterRequest, RegisterResponse,
+    ResetPasswordRequest, SendCodeRequest, TokenPair, UserProfile, VerifyCodeRequest,
 };
 use cnt_model::{ErrorBody, ErrorCode};
 use url::Url;
@@ -153,6 +154,64 @@ impl ServerClient {
             Some(&body),
         )
         .await
+    }
+
+    /// Asks for a code by email: `POST /api/v1/auth/send-otp` (answers the same whether or not the
+    /// address has an account).
+    ///
+    /// # Errors
+    /// [`Error::Server`] with `service_unavailable` when the server has no email, `rate_limited`…
+    pub async fn send_code(&self, email: &str, purpose: CodePurpose) -> Result<()> {
+        let body = SendCodeRequest {
+            email: email.to_owned(),
+            purpose,
+        };
+        self.send::<serde_json::Value, _>(
+            reqwest::Method::POST,
+            "api/v1/auth/send-otp",
+            None,
+            Some(&body),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Confirms an account's email with its code and signs in: `POST /api/v1/auth/verify-otp`.
+    ///
+    /// # Errors
+    /// [`Error::Server`] with `invalid_code`.
+    pub async fn verify_code(&self, email: &str, code: &str) -> Result<TokenPair> {
+        let body = VerifyCodeRequest {
+            email: email.to_owned(),
+            code: code.to_owned(),
+        };
+        self.send(
+            reqwest::Method::POST,
+            "api/v1/auth/verify-otp",
+            None,
+            Some(&body),
+        )
+        .await
+    }
+
+    /// Sets a new password with an emailed code: `POST /api/v1/auth/reset-password`.
+    ///
+    /// # Errors
+    /// [`Error::Server`] with `invalid_code` or `weak_password`.
+    pub async fn reset_password(&self, email: &str, code: &str, new_password: &str) -> Result<()> {
+        let body = ResetPasswordRequest {
+            email: email.to_owned(),
+            code: code.to_owned(),
+            new_password: new_password.to_owned(),
+        };
+        self.send::<serde_json::Value, _>(
+            reqwest::Method::POST,
+            "api/v1/auth/reset-password",
+            None,
+            Some(&body),
+        )
+        .await
+        .map(|_| ())
     }
 
     /// Signs in: `POST /api/v1/auth/login`.

@@ -260,3 +260,66 @@ fn device_with_secrets(
     .expect("core");
     Device { core, secrets, dir }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_up_confirm_by_email_and_reset_a_forgotten_password() {
+    use cnt_e2e::smtp::{SmtpSink, code_in};
+    let root = tempfile::tempdir().expect("tempdir");
+    let mut sink = SmtpSink::start().await;
+    let server = TestServer::start_full(
+        &root.path().join("server"),
+        "127.0.0.1:0".parse().expect("addr"),
+        cnt_backend::Registration::VerifyEmail,
+        Some(&sink.url()),
+        |_| {},
+    )
+    .await;
+    let d = device(root.path(), "phone", &server.url());
+    let wait = Duration::from_secs(20);
+
+    let outcome = d
+        .core
+        .sign_up("ana@example.org", "correct horse battery", "ana")
+        .await
+        .expect("sign up");
+    assert_eq!(outcome, cnt_app::SignUp::ConfirmEmail);
+    assert_eq!(d.core.account(), None, "not signed in before confirming");
+    let code = code_in(&sink.next(wait).await.expect("confirmation mail"));
+    let account = d
+        .core
+        .confirm_email("ana@example.org", &code)
+        .await
+        .expect("confirm");
+    assert_eq!(account.username, "ana");
+    assert!(matches!(
+        d.core.whoami().await.expect("whoami"),
+        WhoAmI::Online(_)
+    ));
+
+    d.core.sign_out().await.expect("sign out");
+    d.core
+        .request_code("ana@example.org", true)
+        .await
+        .expect("reset code");
+    let code = code_in(&sink.next(wait).await.expect("reset mail"));
+    let err = d
+        .core
+        .reset_password("ana@example.org", "000000", "a new long password")
+        .await;
+    if code != "000000" {
+        match err.expect_err("a wrong code") {
+            cnt_app::Error::Server(e) => assert_eq!(e.code(), Some(ErrorCode::InvalidCode)),
+            other => panic!("{other}"),
+        }
+    }
+    let account = d
+        .core
+        .reset_password("ana@example.org", &code, "a new long password")
+        .await
+        .expect("reset");
+    assert_eq!(account.email, "ana@example.org");
+    assert!(matches!(
+        d.core.whoami().await.expect("whoami"),
+        WhoAmI::Online(_)
+    ));
+}

@@ -178,6 +178,8 @@ fn the_account_screen_offers_sign_in_and_sign_up() {
     assert!(html.contains(r#"autocomplete="current-password""#));
     assert!(html.contains(">Sign in</button>"), "{html}");
     assert!(html.contains("New here? Create an account"));
+    assert!(html.contains(r#"id="go-forgot""#) && html.contains("Forgot your password?"));
+    assert!(html.contains(r#"data-step="SignIn""#));
     // Reached from Settings, so Settings stays marked in the navigation.
     assert!(
         html.contains(r#"class="nav-item active" id="nav-settings""#),
