@@ -121,6 +121,8 @@ pub struct NewUser<'a> {
     pub role: Role,
     /// Status.
     pub status: AccountStatus,
+    /// The linked Google account, if the account comes from Google sign-in.
+    pub google_sub: Option<&'a str>,
 }
 
 /// Creates an account.
@@ -137,8 +139,8 @@ pub async fn create_user(db: &Db, new: NewUser<'_>) -> Result<User, CreateError>
     let id = UserId::new();
     let t = now();
     let result = sqlx::query(
-        "INSERT INTO users (id, email, username, username_key, display_name, password_hash, role, status, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+        "INSERT INTO users (id, email, username, username_key, display_name, password_hash, role, status, created_at, updated_at, google_sub) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)",
     )
     .bind(id.to_string())
     .bind(new.email)
@@ -149,6 +151,7 @@ pub async fn create_user(db: &Db, new: NewUser<'_>) -> Result<User, CreateError>
     .bind(new.role.as_str())
     .bind(new.status.as_str())
     .bind(t)
+    .bind(new.google_sub)
     .execute(db.pool())
     .await;
     match result {
@@ -566,4 +569,60 @@ pub async fn consume_code(
     }
     tx.commit().await?;
     Ok(matches && attempts < max_attempts)
+}
+
+/// The account linked to a Google account.
+///
+/// # Errors
+/// The database's error.
+pub async fn find_by_google_sub(db: &Db, sub: &str) -> Result<Option<User>, DbError> {
+    let row = sqlx::query(select_users!("WHERE google_sub = $1"))
+        .bind(sub)
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+/// Links a Google account to a user.
+///
+/// # Errors
+/// The database's error.
+pub async fn link_google(db: &Db, id: UserId, sub: &str) -> Result<(), DbError> {
+    sqlx::query("UPDATE users SET google_sub = $1, updated_at = $2 WHERE id = $3")
+        .bind(sub)
+        .bind(now())
+        .bind(id.to_string())
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// A free username made from an email's local part (`ana.maria@…` → `ana.maria`, `ana.maria2`…).
+///
+/// # Errors
+/// The database's error.
+pub async fn free_username_for(db: &Db, email: &str) -> Result<String, DbError> {
+    let local = email.split('@').next().unwrap_or_default();
+    let mut base: String = local
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+        .take(28)
+        .collect();
+    base = base.trim_matches('.').to_owned();
+    if base.len() < 3 {
+        base = format!("user{base}");
+    }
+    if !username_taken(db, &base).await? {
+        return Ok(base);
+    }
+    for n in 2..10_000 {
+        let candidate = format!("{base}{n}");
+        if !username_taken(db, &candidate).await? {
+            return Ok(candidate);
+        }
+    }
+    Ok(format!(
+        "user{}",
+        uuid_string().replace('-', "")[..12].to_owned()
+    ))
 }

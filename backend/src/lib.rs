@@ -21,6 +21,7 @@ pub mod auth;
 mod db;
 mod error;
 pub mod extract;
+pub mod google;
 pub mod limits;
 pub mod mail;
 mod middleware;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub limits: std::sync::Arc<limits::Limits>,
     /// Outgoing email, when an SMTP server is configured.
     pub mailer: Option<mail::Mailer>,
+    /// Google sign-in, when a client id is configured.
+    pub google: Option<std::sync::Arc<google::GoogleVerifier>>,
 }
 
 impl AppState {
@@ -59,7 +62,14 @@ impl AppState {
             registration,
             limits: std::sync::Arc::new(limits::Limits::new(limits::LimitPolicy::default())),
             mailer: None,
+            google: None,
         }
+    }
+
+    /// The same state accepting Google sign-in through `verifier`.
+    pub fn with_google(mut self, verifier: google::GoogleVerifier) -> Self {
+        self.google = Some(std::sync::Arc::new(verifier));
+        self
     }
 
     /// The same state sending email through `mailer`.
@@ -181,6 +191,9 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         registration: settings.registration,
         limits: std::sync::Arc::new(limits::Limits::new(limits::LimitPolicy::default())),
         mailer,
+        google: settings.google_client_id.as_deref().map(|id| {
+            std::sync::Arc::new(google::GoogleVerifier::new(id, &settings.google_jwks_url))
+        }),
     };
     serve(listener, state, shutdown_signal()).await
 }

@@ -56,6 +56,22 @@ struct Cli {
         value_name = "ADDRESS"
     )]
     mail_from: Option<String>,
+    /// OAuth client id for Google sign-in (tokens must be issued to it); unset: no Google sign-in.
+    #[arg(
+        long,
+        global = true,
+        env = "CNT_SERVER_GOOGLE_CLIENT_ID",
+        value_name = "ID"
+    )]
+    google_client_id: Option<String>,
+    /// Where Google's signing keys are published [default: Google's].
+    #[arg(
+        long,
+        global = true,
+        env = "CNT_SERVER_GOOGLE_JWKS_URL",
+        value_name = "URL"
+    )]
+    google_jwks_url: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -88,6 +104,8 @@ fn main() -> ExitCode {
         registration: cli.registration,
         smtp_url: cli.smtp_url,
         mail_from: cli.mail_from,
+        google_client_id: cli.google_client_id,
+        google_jwks_url: cli.google_jwks_url,
     }) {
         Ok(s) => s,
         Err(e) => return fail(&e),

@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(auth::send_otp))
         .routes(routes!(auth::verify_otp))
         .routes(routes!(auth::reset_password))
+        .routes(routes!(auth::google_login))
         .routes(routes!(users::me, users::update_me))
         .routes(routes!(users::public))
         .routes(routes!(users::set_admin))

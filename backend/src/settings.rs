@@ -27,6 +27,10 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     /// The sender of the server's emails.
     pub mail_from: String,
+    /// The OAuth client id Google ID tokens must be issued to; `None`: no Google sign-in.
+    pub google_client_id: Option<String>,
+    /// Where Google's signing keys are published.
+    pub google_jwks_url: String,
     /// The TOML file that was read, if any.
     pub config_file: Option<PathBuf>,
 }
@@ -80,6 +84,10 @@ pub struct SettingsOverrides {
     pub smtp_url: Option<String>,
     /// `--mail-from` / `CNT_SERVER_MAIL_FROM`.
     pub mail_from: Option<String>,
+    /// `--google-client-id` / `CNT_SERVER_GOOGLE_CLIENT_ID`.
+    pub google_client_id: Option<String>,
+    /// `--google-jwks-url` / `CNT_SERVER_GOOGLE_JWKS_URL`.
+    pub google_jwks_url: Option<String>,
 }
 
 /// The shape of the optional TOML file.
@@ -92,6 +100,8 @@ struct FileSettings {
     registration: Option<Registration>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
+    google_client_id: Option<String>,
+    google_jwks_url: Option<String>,
 }
 
 /// Why settings could not be read.
@@ -158,6 +168,11 @@ impl Settings {
                 .mail_from
                 .or(file.mail_from)
                 .unwrap_or_else(|| "CNT Media <no-reply@localhost>".to_owned()),
+            google_client_id: overrides.google_client_id.or(file.google_client_id),
+            google_jwks_url: overrides
+                .google_jwks_url
+                .or(file.google_jwks_url)
+                .unwrap_or_else(|| crate::google::GOOGLE_JWKS_URL.to_owned()),
             config_file: config_file.filter(|p| p.exists()),
         };
         settings.registration = match overrides.registration.or(file.registration) {

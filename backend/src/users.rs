@@ -91,6 +91,7 @@ pub async fn run(settings: &Settings, command: UserCommand) -> Result<()> {
                     password_hash: Some(&hash),
                     role: if admin { Role::Admin } else { Role::User },
                     status: AccountStatus::Active,
+                    google_sub: None,
                 },
             )
             .await

@@ -92,6 +92,7 @@ pub async fn register(
             password_hash: Some(&hash),
             role: Role::User,
             status,
+            google_sub: None,
         },
     )
     .await
@@ -475,4 +476,114 @@ pub async fn reset_password(
     }
     tracing::info!(user = %user.id, "password reset by emailed code");
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sign in with a Google ID token. An account already linked to the Google account, or (when Google
+/// verified the address) the account with that email, is used; otherwise one is created under the
+/// server's registration policy. Answers like registration: tokens, or none while approval is pending.
+#[utoipa::path(post, path = "/api/v1/auth/google-login", tag = "auth", request_body = cnt_model::api::GoogleLoginRequest,
+    responses(
+        (status = 200, description = "Signed in (or created and waiting for approval)", body = RegisterResponse),
+        (status = 401, description = "invalid_token: the Google token is not valid for this server", body = ErrorBody),
+        (status = 503, description = "service_unavailable: Google sign-in is not configured", body = ErrorBody),
+    ))]
+pub async fn google_login(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    Json(body): Json<cnt_model::api::GoogleLoginRequest>,
+) -> Result<Json<RegisterResponse>, ApiError> {
+    spend(&state, ip)?;
+    let Some(google) = state.google.clone() else {
+        return Err(ApiError::client(
+            ErrorCode::ServiceUnavailable,
+            "this server does not offer Google sign-in",
+        ));
+    };
+    let identity = google
+        .verify(body.id_token.trim())
+        .await
+        .map_err(|e| match e {
+            crate::google::GoogleError::Invalid(why) => {
+                tracing::info!("refused a Google token: {why}");
+                ApiError::client(
+                    ErrorCode::InvalidToken,
+                    "the Google sign-in could not be verified",
+                )
+            }
+            keys @ crate::google::GoogleError::Keys { .. } => {
+                tracing::error!("{keys}");
+                ApiError::client(
+                    ErrorCode::ServiceUnavailable,
+                    "Google could not be reached; try again",
+                )
+            }
+        })?;
+    let email = identity.email.trim().to_lowercase();
+    let user = match accounts::find_by_google_sub(&state.db, &identity.sub).await? {
+        Some(user) => user,
+        None => match accounts::find_by_email(&state.db, &email).await? {
+            Some(user) => {
+                // Google vouches for the address: the account with it is this person's.
+                accounts::link_google(&state.db, user.id, &identity.sub).await?;
+                if user.status == AccountStatus::PendingVerification {
+                    accounts::set_status(&state.db, user.id, AccountStatus::Active).await?;
+                }
+                accounts::find_by_id(&state.db, user.id)
+                    .await?
+                    .ok_or_else(|| ApiError::Internal("linked user vanished".into()))?
+            }
+            None => {
+                let status = match state.registration {
+                    Registration::Closed => {
+                        return Err(ApiError::client(
+                            ErrorCode::Forbidden,
+                            "this server does not accept new accounts; ask its administrator",
+                        ));
+                    }
+                    Registration::Approval => AccountStatus::PendingApproval,
+                    // Google has verified the address: nothing left to confirm.
+                    Registration::Open | Registration::VerifyEmail => AccountStatus::Active,
+                };
+                let username = accounts::free_username_for(&state.db, &email).await?;
+                let user = accounts::create_user(
+                    &state.db,
+                    NewUser {
+                        email: &email,
+                        username: &username,
+                        password_hash: None,
+                        role: Role::User,
+                        status,
+                        google_sub: Some(&identity.sub),
+                    },
+                )
+                .await
+                .map_err(|e| match e {
+                    CreateError::Db(e) => ApiError::Database(e),
+                    other => ApiError::Internal(other.to_string()),
+                })?;
+                if let Some(name) = identity.name.as_deref() {
+                    let name = validate::text("display_name", name, 80).unwrap_or_default();
+                    accounts::update_profile(&state.db, user.id, Some(&name), None).await?;
+                }
+                tracing::info!(user = %user.id, "account created by Google sign-in");
+                accounts::find_by_id(&state.db, user.id)
+                    .await?
+                    .ok_or_else(|| ApiError::Internal("new user vanished".into()))?
+            }
+        },
+    };
+    let tokens = match user.status {
+        AccountStatus::Active => Some(issue_pair(&state, user.id).await?),
+        AccountStatus::Disabled => {
+            return Err(ApiError::client(
+                ErrorCode::AccountDisabled,
+                "the account is disabled",
+            ));
+        }
+        _ => None,
+    };
+    Ok(Json(RegisterResponse {
+        user: user.profile(),
+        tokens,
+    }))
 }

@@ -500,6 +500,7 @@ async fn register_admin(s: &AppState) -> String {
             password_hash: Some(&hash),
             role: cnt_model::api::Role::Admin,
             status: cnt_model::api::AccountStatus::Active,
+            google_sub: None,
         },
     )
     .await

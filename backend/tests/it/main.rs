@@ -6,6 +6,7 @@
 mod accounts;
 mod api;
 mod email;
+mod google;
 mod jws_vectors;
 mod process;
 mod pyjwt;

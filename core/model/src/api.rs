@@ -264,3 +264,11 @@ pub struct ResetPasswordRequest {
     /// The new password.
     pub new_password: String,
 }
+
+/// `POST /api/v1/auth/google-login`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GoogleLoginRequest {
+    /// The ID token from Google Sign-In.
+    pub id_token: String,
+}
