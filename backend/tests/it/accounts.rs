@@ -704,3 +704,42 @@ async fn many_devices_refreshing_at_once_all_succeed() {
         t.expect("device");
     }
 }
+
+#[tokio::test]
+async fn expired_access_tokens_are_refused_by_every_protected_route() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = cnt_backend::Db::open(&format!(
+        "sqlite://{}/cnt.db?mode=rwc",
+        dir.path().display()
+    ))
+    .await
+    .expect("db");
+    let mut auth = cnt_backend::auth::Auth::new(&[42u8; 32], super::TEST_PASSWORDS).expect("auth");
+    auth.access_ttl = -1; // every access token is born expired
+    let s = AppState::new(db, auth, Registration::Open);
+    let reg = register(&s, "ana@example.org", "ana").await;
+    let expired = reg.tokens.expect("tokens").access_token;
+    let admin_uri = format!("/api/v1/admin/users/{}/admin", reg.user.id);
+    let approve_uri = format!("/api/v1/admin/users/{}/approve", reg.user.id);
+    for (method, uri, body) in [
+        (Method::GET, "/api/v1/users/me", None),
+        (Method::PUT, "/api/v1/users/me", Some(json!({"bio": "x"}))),
+        (Method::POST, "/api/v1/auth/logout", None),
+        (Method::POST, "/api/v1/auth/logout-all", None),
+        (
+            Method::POST,
+            "/api/v1/auth/change-password",
+            Some(json!({"current_password": "a", "new_password": "bbbbbbbbbb"})),
+        ),
+        (
+            Method::PATCH,
+            admin_uri.as_str(),
+            Some(json!({"is_admin": true})),
+        ),
+        (Method::POST, approve_uri.as_str(), None),
+    ] {
+        let (status, json) = call(&s, method, uri, Some(&expired), body).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{uri}: {json}");
+        assert_eq!(code(&json), ErrorCode::InvalidToken, "{uri}");
+    }
+}
