@@ -86,18 +86,27 @@ async fn authenticate(token: &str, state: &AppState) -> Result<AuthUser, ApiErro
     let user = accounts::active_session_user(&state.db, &claims.sid, claims.sub)
         .await?
         .ok_or_else(|| ApiError::client(ErrorCode::InvalidToken, "this session has ended"))?;
-    match user.status {
-        AccountStatus::Active => Ok(AuthUser {
-            user,
-            session: claims.sid,
-        }),
+    require_active(user.status)?;
+    Ok(AuthUser {
+        user,
+        session: claims.sid,
+    })
+}
+
+/// Whether an account may be used now; the error says why not. Shared by sign-in and the extractors.
+///
+/// # Errors
+/// `account_pending`, `email_not_verified` or `account_disabled`.
+pub(crate) fn require_active(status: AccountStatus) -> Result<(), ApiError> {
+    match status {
+        AccountStatus::Active => Ok(()),
         AccountStatus::PendingApproval => Err(ApiError::client(
             ErrorCode::AccountPending,
             "the account is waiting for approval",
         )),
         AccountStatus::PendingVerification => Err(ApiError::client(
             ErrorCode::EmailNotVerified,
-            "the email address is not verified yet",
+            "confirm your email address with the code sent to it",
         )),
         AccountStatus::Disabled => Err(ApiError::client(
             ErrorCode::AccountDisabled,

@@ -142,7 +142,6 @@ fn SettingsScreen() -> Element {
 /// Settings → Account: who is signed in, and the way to sign in or out.
 #[component]
 fn AccountGroup() -> Element {
-    let core = use_core();
     let tr = use_tr();
     let tr = tr.read();
     let state = use_ui_state();
@@ -152,21 +151,7 @@ fn AccountGroup() -> Element {
         div { class: "settings-group", id: "settings-account",
             h2 { {tr.t("account-title")} }
             match account {
-                Some(a) => rsx! {
-                    p { {tr.t_args("account-signed-in-as", &[("name", &format!("{} ({})", a.username, a.email))])} }
-                    button {
-                        class: "button",
-                        onclick: move |_| {
-                            let core = core.clone();
-                            spawn(async move {
-                                if let Err(e) = core.sign_out().await {
-                                    report_error(&e.to_string());
-                                }
-                            });
-                        },
-                        {tr.t("account-sign-out")}
-                    }
-                },
+                Some(a) => rsx! { SignedIn { account: a, focus: false } },
                 None => rsx! {
                     p { class: "help", {tr.t("account-not-signed-in")} }
                     button { class: "button", id: "go-sign-in", onclick: move |_| screen.set(Screen::Account),
@@ -174,6 +159,32 @@ fn AccountGroup() -> Element {
                     }
                 },
             }
+        }
+    }
+}
+
+/// Who is signed in, and the button to sign out.
+#[component]
+fn SignedIn(account: cnt_app::AccountSummary, focus: bool) -> Element {
+    let core = use_core();
+    let tr = use_tr();
+    let tr = tr.read();
+    rsx! {
+        p { {tr.t_args("account-signed-in-as", &[("name", &format!("{} ({})", account.username, account.email))])} }
+        button {
+            class: "button",
+            id: "sign-out",
+            // On the Account screen the form that had focus just disappeared: take it.
+            onmounted: move |evt| if focus { focus_on_mount(evt) },
+            onclick: move |_| {
+                let core = core.clone();
+                spawn(async move {
+                    if let Err(e) = core.sign_out().await {
+                        report_error(&e.to_string());
+                    }
+                });
+            },
+            {tr.t("account-sign-out")}
         }
     }
 }
@@ -231,27 +242,10 @@ fn AccountScreen() -> Element {
     let mut message = use_signal(|| None::<(bool, String)>);
 
     if let Some(a) = state.read().account.clone() {
-        let core = core.clone();
         return rsx! {
             section { class: "screen", id: "screen-account",
                 h1 { class: "screen-title", {tr.t("account-title")} }
-                div { class: "settings-group",
-                    p { {tr.t_args("account-signed-in-as", &[("name", &format!("{} ({})", a.username, a.email))])} }
-                    button {
-                        class: "button",
-                        id: "sign-out",
-                        onmounted: focus_on_mount,
-                        onclick: move |_| {
-                            let core = core.clone();
-                            spawn(async move {
-                                if let Err(e) = core.sign_out().await {
-                                    report_error(&e.to_string());
-                                }
-                            });
-                        },
-                        {tr.t("account-sign-out")}
-                    }
-                }
+                div { class: "settings-group", SignedIn { account: a, focus: true } }
             }
         };
     }

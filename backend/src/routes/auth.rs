@@ -191,27 +191,7 @@ pub async fn login(
         }
     };
     state.limits.login_succeeded(&email, ip.0);
-    match user.status {
-        AccountStatus::Active => {}
-        AccountStatus::PendingApproval => {
-            return Err(ApiError::client(
-                ErrorCode::AccountPending,
-                "the account is waiting for approval",
-            ));
-        }
-        AccountStatus::PendingVerification => {
-            return Err(ApiError::client(
-                ErrorCode::EmailNotVerified,
-                "confirm your email address with the code sent to it",
-            ));
-        }
-        AccountStatus::Disabled => {
-            return Err(ApiError::client(
-                ErrorCode::AccountDisabled,
-                "the account is disabled",
-            ));
-        }
-    }
+    crate::extract::require_active(user.status)?;
     Ok(Json(issue_pair(&state, user.id).await?))
 }
 
@@ -405,6 +385,28 @@ pub async fn send_otp(
     Ok(StatusCode::ACCEPTED)
 }
 
+/// Uses up the emailed code of (`email`, `purpose`) and returns its account.
+///
+/// # Errors
+/// `invalid_code` when the code is wrong, expired, superseded or used up.
+async fn redeem_code(
+    state: &AppState,
+    email: &str,
+    purpose: CodePurpose,
+    code: &str,
+) -> Result<accounts::User, ApiError> {
+    let invalid = || ApiError::client(ErrorCode::InvalidCode, "the code is wrong or has expired");
+    let email = email.trim().to_lowercase();
+    let purpose = purpose.as_str();
+    let mac = state.auth.code_mac(purpose, &email, code.trim())?;
+    if !accounts::consume_code(&state.db, &email, purpose, &mac, state.auth.code_attempts).await? {
+        return Err(invalid());
+    }
+    accounts::find_by_email(&state.db, &email)
+        .await?
+        .ok_or_else(invalid)
+}
+
 /// Confirm a new account's email address with the emailed code; signs in.
 #[utoipa::path(post, path = "/api/v1/auth/verify-otp", tag = "auth", request_body = VerifyCodeRequest,
     responses(
@@ -417,20 +419,7 @@ pub async fn verify_otp(
     Json(body): Json<VerifyCodeRequest>,
 ) -> Result<Json<TokenPair>, ApiError> {
     spend(&state, ip)?;
-    let email = body.email.trim().to_lowercase();
-    let purpose = CodePurpose::VerifyEmail.as_str();
-    let mac = state.auth.code_mac(purpose, &email, body.code.trim())?;
-    if !accounts::consume_code(&state.db, &email, purpose, &mac, state.auth.code_attempts).await? {
-        return Err(ApiError::client(
-            ErrorCode::InvalidCode,
-            "the code is wrong or has expired",
-        ));
-    }
-    let user = accounts::find_by_email(&state.db, &email)
-        .await?
-        .ok_or_else(|| {
-            ApiError::client(ErrorCode::InvalidCode, "the code is wrong or has expired")
-        })?;
+    let user = redeem_code(&state, &body.email, CodePurpose::VerifyEmail, &body.code).await?;
     if user.status == AccountStatus::PendingVerification {
         accounts::set_status(&state.db, user.id, AccountStatus::Active).await?;
     }
@@ -451,20 +440,7 @@ pub async fn reset_password(
 ) -> Result<StatusCode, ApiError> {
     spend(&state, ip)?;
     validate::password(&body.new_password)?;
-    let email = body.email.trim().to_lowercase();
-    let purpose = CodePurpose::ResetPassword.as_str();
-    let mac = state.auth.code_mac(purpose, &email, body.code.trim())?;
-    if !accounts::consume_code(&state.db, &email, purpose, &mac, state.auth.code_attempts).await? {
-        return Err(ApiError::client(
-            ErrorCode::InvalidCode,
-            "the code is wrong or has expired",
-        ));
-    }
-    let user = accounts::find_by_email(&state.db, &email)
-        .await?
-        .ok_or_else(|| {
-            ApiError::client(ErrorCode::InvalidCode, "the code is wrong or has expired")
-        })?;
+    let user = redeem_code(&state, &body.email, CodePurpose::ResetPassword, &body.code).await?;
     let auth = state.auth.clone();
     let password = body.new_password;
     let hash = blocking(&state, move || auth.hash_password(&password)).await??;
