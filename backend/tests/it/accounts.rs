@@ -1,14 +1,11 @@
 //! Account flows through the router: register, sign in, refresh with rotation and reuse detection,
 //! sign out, profiles, roles.
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
-use cnt_backend::{AppState, Registration, router};
+use axum::http::{Method, StatusCode};
+use cnt_backend::{AppState, Registration};
 use cnt_model::ErrorCode;
 use cnt_model::api::{RegisterResponse, TokenPair, UserProfile};
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 use super::{state, state_with};
 
@@ -19,38 +16,14 @@ async fn call(
     token: Option<&str>,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let mut request = Request::builder().method(method).uri(uri);
-    if let Some(t) = token {
-        request = request.header("authorization", format!("Bearer {t}"));
+    let a = super::send(state, method, uri, token, body, None).await;
+    if a.status == StatusCode::UNAUTHORIZED {
+        assert!(
+            a.headers.contains_key("www-authenticate"),
+            "401 without WWW-Authenticate"
+        );
     }
-    let request = match body {
-        Some(b) => request
-            .header("content-type", "application/json")
-            .body(Body::from(b.to_string())),
-        None => request.body(Body::empty()),
-    }
-    .expect("request");
-    let response = router(state.clone())
-        .oneshot(request)
-        .await
-        .expect("response");
-    let status = response.status();
-    let www = response.headers().get("www-authenticate").cloned();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    let json = if bytes.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&bytes).expect("JSON body")
-    };
-    if status == StatusCode::UNAUTHORIZED {
-        assert!(www.is_some(), "401 without WWW-Authenticate");
-    }
-    (status, json)
+    (a.status, a.json)
 }
 
 fn code(json: &Value) -> ErrorCode {
@@ -580,38 +553,13 @@ async fn post_from(
     uri: &str,
     body: Value,
 ) -> (StatusCode, Value, Option<u64>) {
-    let mut request = Request::builder()
-        .method(Method::POST)
-        .uri(uri)
-        .header("content-type", "application/json")
-        .body(Body::from(body.to_string()))
-        .expect("request");
-    request
-        .extensions_mut()
-        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
-            ip, 40000,
-        ))));
-    let response = router(state.clone())
-        .oneshot(request)
-        .await
-        .expect("response");
-    let status = response.status();
-    let retry = response
-        .headers()
+    let a = super::send(state, Method::POST, uri, None, Some(body), Some(ip)).await;
+    let retry = a
+        .headers
         .get("retry-after")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok());
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        retry,
-    )
+    (a.status, a.json, retry)
 }
 
 #[tokio::test]

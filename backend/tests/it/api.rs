@@ -1,10 +1,7 @@
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
-use cnt_backend::{AppState, router};
+use axum::http::{Method, StatusCode};
+use cnt_backend::AppState;
 
 use cnt_model::{ErrorBody, ErrorCode};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 
 use super::state;
 
@@ -13,25 +10,15 @@ async fn call(
     method: Method,
     uri: &str,
 ) -> (StatusCode, String, serde_json::Value) {
-    let response = router(state.clone())
-        .oneshot(
-            Request::builder()
-                .method(method)
-                .uri(uri)
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await
-        .expect("response");
-    let status = response.status();
-    let request_id = response
-        .headers()
+    let a = super::send(state, method, uri, None, None, None).await;
+    let request_id = a
+        .headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let content_type = response
-        .headers()
+    let content_type = a
+        .headers
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
@@ -40,14 +27,8 @@ async fn call(
         content_type.starts_with("application/json"),
         "{uri}: content-type {content_type}"
     );
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    let json = serde_json::from_slice(&bytes).expect("JSON body");
-    (status, request_id, json)
+    assert!(!a.json.is_null(), "{uri}: a JSON body");
+    (a.status, request_id, a.json)
 }
 
 fn assert_error(json: &serde_json::Value, request_id: &str, code: ErrorCode) {

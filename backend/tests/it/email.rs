@@ -2,39 +2,17 @@
 
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 use cnt_backend::mail::Mailer;
-use cnt_backend::{AppState, Registration, router};
-use http_body_util::BodyExt;
+use cnt_backend::{AppState, Registration};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 use super::smtp::{SmtpSink, code_in};
 use super::state_with;
 
 async fn post(state: &AppState, uri: &str, body: Value) -> (StatusCode, Value) {
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri(uri)
-        .header("content-type", "application/json")
-        .body(Body::from(body.to_string()))
-        .expect("request");
-    let response = router(state.clone())
-        .oneshot(request)
-        .await
-        .expect("response");
-    let status = response.status();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    let a = super::send(state, Method::POST, uri, None, Some(body), None).await;
+    (a.status, a.json)
 }
 
 async fn with_mail(registration: Registration) -> (tempfile::TempDir, AppState, SmtpSink) {

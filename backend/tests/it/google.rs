@@ -4,16 +4,13 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::routing::get;
 use base64::Engine;
 use cnt_backend::google::GoogleVerifier;
-use cnt_backend::{AppState, Registration, router};
-use http_body_util::BodyExt;
+use cnt_backend::{AppState, Registration};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 use super::state_with;
 
@@ -90,27 +87,17 @@ fn sign(key: &TestKey, kid: &str, claims: &Value) -> String {
 }
 
 async fn google_login(state: &AppState, token: &str) -> (StatusCode, Value) {
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri("/api/v1/auth/google-login")
-        .header("content-type", "application/json")
-        .body(Body::from(json!({"id_token": token}).to_string()))
-        .expect("request");
-    let response = router(state.clone())
-        .oneshot(request)
-        .await
-        .expect("response");
-    let status = response.status();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    let body = json!({"id_token": token});
+    let a = super::send(
+        state,
+        Method::POST,
+        "/api/v1/auth/google-login",
+        None,
+        Some(body),
+        None,
     )
+    .await;
+    (a.status, a.json)
 }
 
 async fn setup(
@@ -149,20 +136,16 @@ async fn an_existing_account_with_the_same_verified_email_is_linked() {
     let (_d, s, key, _) = setup(Registration::Open).await;
     let body =
         json!({"email": "ana@example.org", "password": "correct horse battery", "username": "ana"});
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri("/api/v1/auth/register")
-        .header("content-type", "application/json")
-        .body(Body::from(body.to_string()))
-        .expect("request");
-    let response = router(s.clone()).oneshot(request).await.expect("response");
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    let registered: Value = serde_json::from_slice(&bytes).expect("json");
+    let registered = super::send(
+        &s,
+        Method::POST,
+        "/api/v1/auth/register",
+        None,
+        Some(body),
+        None,
+    )
+    .await
+    .json;
     let (status, json) = google_login(
         &s,
         &sign(&key, "test-key", &claims("g-9", "ana@example.org")),

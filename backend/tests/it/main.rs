@@ -42,3 +42,62 @@ pub async fn state_with(registration: Registration) -> (tempfile::TempDir, AppSt
     let auth = Auth::new(&[42u8; 32], TEST_PASSWORDS).expect("auth");
     (dir, AppState::new(db, auth, registration))
 }
+
+/// What the router answered.
+pub struct Answer {
+    /// Status.
+    pub status: axum::http::StatusCode,
+    /// Headers.
+    pub headers: axum::http::HeaderMap,
+    /// The JSON body (`null` when empty or not JSON).
+    pub json: serde_json::Value,
+}
+
+/// One request through the whole router (layers included): optional bearer token, JSON body, and
+/// client address (as the server's connect info would give it).
+pub async fn send(
+    state: &AppState,
+    method: axum::http::Method,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+    ip: Option<[u8; 4]>,
+) -> Answer {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let mut request = axum::http::Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        request = request.header("authorization", format!("Bearer {t}"));
+    }
+    let mut request = match body {
+        Some(b) => request
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(b.to_string())),
+        None => request.body(axum::body::Body::empty()),
+    }
+    .expect("request");
+    if let Some(ip) = ip {
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                ip, 40000,
+            ))));
+    }
+    let response = cnt_backend::router(state.clone())
+        .oneshot(request)
+        .await
+        .expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    Answer {
+        status,
+        headers,
+        json: serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    }
+}
