@@ -691,3 +691,60 @@ async fn expired_access_tokens_are_refused_by_every_protected_route() {
         assert_eq!(code(&json), ErrorCode::InvalidToken, "{uri}");
     }
 }
+
+#[tokio::test]
+async fn maybe_auth_user_accepts_nobody_or_a_valid_token_but_never_a_bad_one() {
+    use axum::routing::get;
+    use cnt_backend::extract::MaybeAuthUser;
+    let (_d, s) = state().await;
+    let reg = register(&s, "ana@example.org", "ana").await;
+    let token = reg.tokens.expect("tokens").access_token;
+    let app = axum::Router::new()
+        .route(
+            "/who",
+            get(|MaybeAuthUser(user): MaybeAuthUser| async move {
+                user.map_or("nobody".to_owned(), |u| u.user.username)
+            }),
+        )
+        .with_state(s.clone());
+    let ask = |auth: Option<String>| {
+        let app = app.clone();
+        async move {
+            use http_body_util::BodyExt;
+            use tower::ServiceExt;
+            let mut request = axum::http::Request::builder().uri("/who");
+            if let Some(a) = auth {
+                request = request.header("authorization", a);
+            }
+            let response = app
+                .oneshot(request.body(axum::body::Body::empty()).expect("request"))
+                .await
+                .expect("response");
+            let status = response.status();
+            let body = response
+                .into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes();
+            (status, String::from_utf8_lossy(&body).into_owned())
+        }
+    };
+    assert_eq!(ask(None).await, (StatusCode::OK, "nobody".to_owned()));
+    assert_eq!(
+        ask(Some(format!("Bearer {token}"))).await,
+        (StatusCode::OK, "ana".to_owned())
+    );
+    let (status, _) = ask(Some("Bearer garbage".into())).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a bad token is an error, not anonymity"
+    );
+    let (status, _) = ask(Some("Basic abc".into())).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "another scheme is an error too"
+    );
+}
