@@ -7,7 +7,8 @@
 //! Main types:
 //! - [`Settings`]: where to listen and store data, merged from defaults, a TOML file, the environment
 //!   and flags (later ones win).
-//! - [`AppState`]: what every handler may use (the database pool).
+//! - [`AppState`]: what every handler may use (the database pool, token keys, the media folder).
+//! - [`catalog`]: the catalogue, users' own data and the change feed; [`media`]: content-addressed files.
 //! - [`router`]: the whole HTTP surface as one `axum::Router`, testable with `tower::ServiceExt::oneshot`.
 //! - [`ApiError`]: the one error type of handlers; every error response, whether raised by a handler or
 //!   by axum itself (unknown route, wrong method, bad JSON), leaves as `{"error": {code, message, request_id}}`.
@@ -18,14 +19,17 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod catalog;
 mod db;
 mod error;
 pub mod extract;
 pub mod google;
 pub mod limits;
 pub mod mail;
+pub mod media;
 mod middleware;
 mod routes;
+pub mod seed;
 mod settings;
 pub mod validate;
 
@@ -51,6 +55,8 @@ pub struct AppState {
     pub mailer: Option<mail::Mailer>,
     /// Google sign-in, when a client id is configured.
     pub google: Option<std::sync::Arc<google::GoogleVerifier>>,
+    /// The media folder; without one, media endpoints answer 503.
+    pub media: Option<media::MediaStore>,
 }
 
 impl AppState {
@@ -63,7 +69,14 @@ impl AppState {
             limits: std::sync::Arc::new(limits::Limits::new(limits::LimitPolicy::default())),
             mailer: None,
             google: None,
+            media: None,
         }
+    }
+
+    /// The same state keeping media files in `dir`.
+    pub fn with_media_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.media = Some(media::MediaStore::new(dir));
+        self
     }
 
     /// The same state accepting Google sign-in through `verifier`.
@@ -194,6 +207,7 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         google: settings.google_client_id.as_deref().map(|id| {
             std::sync::Arc::new(google::GoogleVerifier::new(id, &settings.google_jwks_url))
         }),
+        media: Some(media::MediaStore::new(settings.media_dir())),
     };
     serve(listener, state, shutdown_signal()).await
 }

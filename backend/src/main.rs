@@ -85,6 +85,70 @@ enum Command {
     /// Manage accounts directly in the database (works while the server runs).
     #[command(subcommand)]
     User(users::UserCommand),
+    /// Fill the catalogue: a small real demo, or synthetic tracks for benchmarks.
+    #[command(subcommand)]
+    Seed(SeedCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum SeedCommand {
+    /// A small real catalogue made here from public-domain material with sox and espeak-ng.
+    Demo {
+        /// Do nothing when the catalogue already has items (used by `cargo xtask run`).
+        #[arg(long)]
+        if_empty: bool,
+    },
+    /// N synthetic tracks (with an artist and album per 10 tracks) for benchmarks.
+    Synthetic {
+        /// How many tracks.
+        #[arg(long, default_value_t = 1000)]
+        tracks: usize,
+        /// Seed of the word generator (same seed, same titles).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+async fn seed(settings: &Settings, command: SeedCommand) -> anyhow::Result<()> {
+    use anyhow::Context;
+    cnt_backend::ensure_writable_dir(&settings.data_dir)?;
+    let db = cnt_backend::Db::open(&settings.database_url()).await?;
+    match command {
+        SeedCommand::Demo { if_empty } => {
+            if if_empty && !cnt_backend::seed::catalogue_is_empty(&db).await? {
+                eprintln!("the catalogue already has items: nothing to do");
+                return Ok(());
+            }
+            cnt_backend::ensure_writable_dir(&settings.media_dir())?;
+            let media = cnt_backend::media::MediaStore::new(settings.media_dir());
+            let scratch = std::env::temp_dir().join(format!("cnt-seed-{}", std::process::id()));
+            eprintln!("making the demo catalogue with sox and espeak-ng…");
+            let result = cnt_backend::seed::demo(&db, &media, &scratch).await;
+            let _ = std::fs::remove_dir_all(&scratch);
+            let report = result.context("seed demo")?;
+            println!(
+                "demo catalogue: {} items, {} media files, {}:{:02} of audio",
+                report.items,
+                report.media,
+                report.audio_ms / 60_000,
+                report.audio_ms / 1000 % 60
+            );
+        }
+        SeedCommand::Synthetic { tracks, seed } => {
+            let started = std::time::Instant::now();
+            let written = cnt_backend::seed::synthetic(&db, tracks, seed, |done| {
+                eprint!("\r{done}/{tracks} tracks");
+            })
+            .await?;
+            eprintln!();
+            println!(
+                "{written} items ({tracks} tracks) written in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    db.close().await;
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -136,6 +200,16 @@ fn main() -> ExitCode {
                 Err(e) => return fail(&e),
             };
             match runtime.block_on(users::run(&settings, command)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&format!("{e:#}")),
+            }
+        }
+        Command::Seed(command) => {
+            let runtime = match tokio::runtime::Runtime::new() {
+                Ok(r) => r,
+                Err(e) => return fail(&e),
+            };
+            match runtime.block_on(seed(&settings, command)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(&format!("{e:#}")),
             }

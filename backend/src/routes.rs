@@ -2,6 +2,7 @@
 //! cross-cutting layers, and generates the OpenAPI document from the handlers' annotations.
 
 mod auth;
+mod catalog;
 mod users;
 
 use axum::Json;
@@ -69,6 +70,15 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(users::public))
         .routes(routes!(users::set_admin))
         .routes(routes!(users::approve))
+        .routes(routes!(catalog::changes))
+        .routes(routes!(catalog::push))
+        .routes(routes!(catalog::list))
+        .routes(routes!(catalog::get))
+        .routes(routes!(catalog::artist))
+        .routes(routes!(catalog::create))
+        .routes(routes!(catalog::update, catalog::delete))
+        .routes(routes!(catalog::upload))
+        .routes(routes!(catalog::media))
         .split_for_parts();
     openapi.info.version = env!("CARGO_PKG_VERSION").to_owned();
     let x_request_id = HeaderName::from_static("x-request-id");

@@ -19,6 +19,10 @@ pub const TEST_PASSWORDS: cnt_backend::auth::PasswordParams = cnt_backend::auth:
 pub struct TestServer {
     /// Where it listens.
     pub addr: SocketAddr,
+    /// Its database, for seeding the catalogue directly.
+    pub db: cnt_backend::Db,
+    /// Its media folder.
+    pub media: cnt_backend::media::MediaStore,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -73,8 +77,12 @@ impl TestServer {
         let listener = cnt_backend::bind(addr).await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let media_dir = data_dir.join("media");
+        let media = cnt_backend::media::MediaStore::new(&media_dir);
+        let server_db = db.clone();
         let task = tokio::spawn(async move {
-            let mut state = cnt_backend::AppState::new(db, auth, registration);
+            let mut state =
+                cnt_backend::AppState::new(db, auth, registration).with_media_dir(media_dir);
             if let Some(url) = smtp_url {
                 state = state.with_mailer(
                     cnt_backend::mail::Mailer::new(&url, "CNT Media <media@church.example>")
@@ -89,6 +97,8 @@ impl TestServer {
         });
         TestServer {
             addr,
+            db: server_db,
+            media,
             shutdown: Some(tx),
             task: Some(task),
         }
@@ -97,6 +107,14 @@ impl TestServer {
     /// The server's base URL.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Asks the server to stop without waiting (it finishes requests in flight): for tests that pull
+    /// the plug in the middle of something.
+    pub fn signal_stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
     }
 
     /// Stops it and waits until the port is closed.

@@ -27,6 +27,18 @@ const RUN: &[(&str, &str)] = &[
         "keyboard shortcuts in the desktop window (tao)",
     ),
     ("libsoup-3.0-dev", "HTTP inside the webview"),
+    (
+        "sox",
+        "makes the demo catalogue's public-domain music (cnt-server seed demo)",
+    ),
+    (
+        "libsox-fmt-base",
+        "lets sox write Ogg Vorbis and FLAC for the demo catalogue",
+    ),
+    (
+        "espeak-ng",
+        "reads the demo catalogue's spoken psalm and sermon (public-domain text)",
+    ),
 ];
 
 /// (package, why), for the tests on top of [`RUN`].

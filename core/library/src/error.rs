@@ -31,6 +31,38 @@ pub enum Error {
         /// What the OS said.
         source: std::io::Error,
     },
+    /// A feed page was fetched from a cursor that is no longer current (another sync applied first).
+    #[error("the feed page starts at {expected} but the library is at {found}")]
+    StaleCursor {
+        /// The page's `since`.
+        expected: i64,
+        /// The stored cursor.
+        found: i64,
+    },
+    /// Editing needs an account: sign in once on this device.
+    #[error("sign in once on this device to keep playlists and favorites")]
+    NoAccount,
+    /// Something asked for does not exist.
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    /// A value is not acceptable.
+    #[error("{0}")]
+    Invalid(&'static str),
+    /// The storage quota cannot fit a download even after evicting every unpinned one.
+    #[error(
+        "not enough room: {needed} bytes needed, quota {quota} bytes, {pinned} bytes pinned or in use"
+    )]
+    QuotaFull {
+        /// Bytes of the new file.
+        needed: u64,
+        /// The quota.
+        quota: u64,
+        /// What stays.
+        pinned: u64,
+    },
+    /// A stored record could not be read.
+    #[error("a stored record is damaged: {0}")]
+    Json(serde_json::Error),
     /// SQLite failed.
     #[error("library database error: {0}")]
     Sqlite(#[from] rusqlite::Error),

@@ -10,20 +10,45 @@
 //!   and a fresh library is created; [`Opened::recovered_from`] says where the old file went so the UI
 //!   can tell the user. The server is the source of truth, so sync refills the fresh file.
 //! - [`Library::open_in_memory`] gives each test its own database.
+//! - The catalogue and the feed: [`Library::apply_page`] (a page and its cursor in one transaction),
+//!   browsing ([`Library::home`], [`Library::items_by_kind`]) and FTS5 search ([`Library::search`]).
+//! - The user's data: every edit goes through [`Library::edit`] (effect + outbox row in one
+//!   transaction); playlists keep [`position`] keys so concurrent inserts merge; [`Conflict`]s
+//!   show what the server refused.
+//! - Downloads: records, pins, quota and LRU eviction ([`Library::evict_for`]); the files are
+//!   written by `cnt-sync`.
 //!
 //! Threading: a `Library` owns one connection and is `Send` but not `Sync`; the app keeps one writer
 //! behind a mutex. No async, no network, no UI types here.
 
+mod catalog;
+mod downloads;
+mod edits;
 mod error;
+pub mod position;
 
 use std::path::{Path, PathBuf};
 
+pub use catalog::{ApplyStats, Home, ItemSummary, RANK_CAP, SearchResults, fts_query};
+pub use downloads::{DownloadJob, DownloadState, DownloadView};
+pub use edits::{Conflict, EntryView, PlaylistSummary};
 pub use error::{Error, Result};
 use rusqlite::{Connection, OptionalExtension};
 
 /// Schema migrations, applied in order. Index + 1 is the `user_version` after applying it.
 /// Never edit a landed migration: add a new one.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_app_meta.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_app_meta.sql"),
+    include_str!("../migrations/0002_library.sql"),
+];
+
+/// Milliseconds since the Unix epoch.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
 
 /// The newest schema version this build understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

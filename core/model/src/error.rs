@@ -55,11 +55,15 @@ pub enum ErrorCode {
     EmailNotVerified,
     /// The emailed code is wrong, expired or used up.
     InvalidCode,
+    /// The thing this request changes was deleted (e.g. a playlist removed on another device).
+    Gone,
+    /// The requested byte range lies outside the file.
+    RangeNotSatisfiable,
 }
 
 impl ErrorCode {
     /// Every code, for exhaustive checks (translations, documentation).
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 23] = [
         ErrorCode::BadRequest,
         ErrorCode::ValidationFailed,
         ErrorCode::Unauthorized,
@@ -81,6 +85,8 @@ impl ErrorCode {
         ErrorCode::WeakPassword,
         ErrorCode::EmailNotVerified,
         ErrorCode::InvalidCode,
+        ErrorCode::Gone,
+        ErrorCode::RangeNotSatisfiable,
     ];
 
     /// The snake_case wire form.
@@ -107,6 +113,8 @@ impl ErrorCode {
             ErrorCode::WeakPassword => "weak_password",
             ErrorCode::EmailNotVerified => "email_not_verified",
             ErrorCode::InvalidCode => "invalid_code",
+            ErrorCode::Gone => "gone",
+            ErrorCode::RangeNotSatisfiable => "range_not_satisfiable",
         }
     }
 
@@ -129,6 +137,8 @@ impl ErrorCode {
             ErrorCode::EmailTaken | ErrorCode::UsernameTaken => 409,
             ErrorCode::WeakPassword | ErrorCode::InvalidCode => 422,
             ErrorCode::EmailNotVerified => 403,
+            ErrorCode::Gone => 410,
+            ErrorCode::RangeNotSatisfiable => 416,
         }
     }
 
@@ -140,7 +150,9 @@ impl ErrorCode {
             404 => ErrorCode::NotFound,
             405 => ErrorCode::MethodNotAllowed,
             409 => ErrorCode::Conflict,
+            410 => ErrorCode::Gone,
             413 => ErrorCode::PayloadTooLarge,
+            416 => ErrorCode::RangeNotSatisfiable,
             422 => ErrorCode::ValidationFailed,
             429 => ErrorCode::RateLimited,
             503 => ErrorCode::ServiceUnavailable,

@@ -1,4 +1,4 @@
-//! Id newtypes. Each kind of thing has its own type, so a `TrackId` can never be passed where a
+//! Id newtypes. Each kind of thing has its own type, so an `ItemId` can never be passed where a
 //! `PlaylistId` is expected.
 
 use std::fmt;
@@ -54,32 +54,21 @@ id_type!(
     UserId
 );
 id_type!(
-    /// A music track.
-    TrackId
-);
-id_type!(
-    /// An album.
-    AlbumId
-);
-id_type!(
-    /// An artist profile.
-    ArtistId
+    /// Any catalogue item: a track, album, artist, podcast, episode, movie, category or document.
+    /// One id space for every kind, because search, playlists and favorites mix kinds freely.
+    ItemId
 );
 id_type!(
     /// A user's playlist.
     PlaylistId
 );
 id_type!(
-    /// A podcast (a series of episodes).
-    PodcastId
+    /// One entry of a playlist (the same item may appear twice, so entries have their own ids).
+    PlaylistEntryId
 );
 id_type!(
-    /// One podcast episode.
-    EpisodeId
-);
-id_type!(
-    /// A movie or animated Bible story.
-    MovieId
+    /// A client-made id for one local edit, so that the server applies it at most once.
+    MutationId
 );
 id_type!(
     /// One HTTP request, echoed in error bodies and logs so that a user's report can be matched to a log line.
@@ -92,12 +81,12 @@ mod tests {
 
     #[test]
     fn ids_round_trip_through_json_and_text() {
-        let id = TrackId::new();
+        let id = ItemId::new();
         let json = serde_json::to_string(&id).expect("serialize");
         assert_eq!(json, format!("\"{id}\""));
-        let back: TrackId = serde_json::from_str(&json).expect("deserialize");
+        let back: ItemId = serde_json::from_str(&json).expect("deserialize");
         assert_eq!(back, id);
-        assert_eq!(id.to_string().parse::<TrackId>().expect("parse"), id);
+        assert_eq!(id.to_string().parse::<ItemId>().expect("parse"), id);
     }
 
     #[test]

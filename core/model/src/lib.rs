@@ -1,7 +1,8 @@
 //! Types shared by every part of CNT Media: the client core, the UI and the server.
 //!
 //! This crate is the one place where wire types live, so that the client and the server cannot drift
-//! apart: ids ([`ids`]), the error vocabulary ([`ErrorCode`], [`ErrorBody`]) and API bodies ([`api`]).
+//! apart: ids ([`ids`]), the error vocabulary ([`ErrorCode`], [`ErrorBody`]), API bodies ([`api`]) and
+//! the catalogue and sync protocol ([`sync`]).
 //!
 //! Rules that keep it cheap to depend on:
 //! - serde, thiserror and uuid only; no I/O, no async, no HTTP types (status codes are plain `u16`).
@@ -15,6 +16,7 @@
 pub mod api;
 mod error;
 pub mod ids;
+pub mod sync;
 
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, UnknownErrorCode};
 pub use ids::RequestId;

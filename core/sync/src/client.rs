@@ -6,6 +6,7 @@ use cnt_model::api::{
     CodePurpose, Health, LoginRequest, RefreshRequest, RegisterRequest, RegisterResponse,
     ResetPasswordRequest, SendCodeRequest, TokenPair, UserProfile, VerifyCodeRequest,
 };
+use cnt_model::sync::{CatalogItem, ChangesPage, MediaRef, Mutation, PushRequest, PushResponse};
 use cnt_model::{ErrorBody, ErrorCode};
 use url::Url;
 
@@ -73,6 +74,8 @@ impl Error {
 pub struct ServerClient {
     base: Url,
     http: reqwest::Client,
+    /// For media: no overall time limit (files are large), but a stalled read fails.
+    transfer: reqwest::Client,
 }
 
 impl ServerClient {
@@ -103,7 +106,20 @@ impl ServerClient {
                 url: url.to_string(),
                 reason: format!("cannot set up HTTP: {e}"),
             })?;
-        Ok(ServerClient { base: url, http })
+        let transfer = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .read_timeout(Duration::from_secs(30))
+            .user_agent(concat!("cnt/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Unreachable {
+                url: url.to_string(),
+                reason: format!("cannot set up HTTP: {e}"),
+            })?;
+        Ok(ServerClient {
+            base: url,
+            http,
+            transfer,
+        })
     }
 
     /// The server's base address.
@@ -294,6 +310,153 @@ impl ServerClient {
         .await
     }
 
+    /// A page of the change feed: `GET /api/v1/sync/changes?since=&limit=`.
+    ///
+    /// # Errors
+    /// [`Error::BadResponse`] for a malformed page (nothing of it is applied).
+    pub async fn changes(&self, access_token: &str, since: i64, limit: u32) -> Result<ChangesPage> {
+        self.send::<ChangesPage, ()>(
+            reqwest::Method::GET,
+            &format!("api/v1/sync/changes?since={since}&limit={limit}"),
+            Some(access_token),
+            None,
+        )
+        .await
+    }
+
+    /// Sends local edits: `POST /api/v1/sync/push`.
+    ///
+    /// # Errors
+    /// As for every request.
+    pub async fn push(&self, access_token: &str, mutations: &[Mutation]) -> Result<PushResponse> {
+        self.send(
+            reqwest::Method::POST,
+            "api/v1/sync/push",
+            Some(access_token),
+            Some(&PushRequest {
+                mutations: mutations.to_vec(),
+            }),
+        )
+        .await
+    }
+
+    /// Creates or replaces a catalogue item (administrators): `POST /api/v1/admin/catalog`.
+    ///
+    /// # Errors
+    /// `forbidden` for non-administrators, `validation_failed` for a bad item.
+    pub async fn admin_put_item(
+        &self,
+        access_token: &str,
+        item: &CatalogItem,
+    ) -> Result<CatalogItem> {
+        self.send(
+            reqwest::Method::POST,
+            "api/v1/admin/catalog",
+            Some(access_token),
+            Some(item),
+        )
+        .await
+    }
+
+    /// Uploads a media file (administrators): `PUT /api/v1/admin/media`.
+    ///
+    /// # Errors
+    /// As for every request.
+    pub async fn admin_upload(
+        &self,
+        access_token: &str,
+        bytes: Vec<u8>,
+        mime: &str,
+    ) -> Result<MediaRef> {
+        let url = self.url("api/v1/admin/media")?;
+        let shown = url.to_string();
+        let response = self
+            .transfer
+            .put(url)
+            .bearer_auth(access_token)
+            .header(reqwest::header::CONTENT_TYPE, mime)
+            .body(bytes)
+            .send()
+            .await
+            .map_err(|e| Error::Unreachable {
+                url: shown.clone(),
+                reason: root_cause(&e),
+            })?;
+        Self::read_json(shown, response).await
+    }
+
+    /// Starts fetching a media file from byte `from` (a `Range` request guarded by `If-Range` on the
+    /// content hash). The caller streams the body; a `200` means the whole file is coming.
+    ///
+    /// # Errors
+    /// [`Error::Server`] for an API error (e.g. `range_not_satisfiable`, `not_found`).
+    pub async fn media(
+        &self,
+        access_token: &str,
+        hash: &str,
+        from: u64,
+    ) -> Result<reqwest::Response> {
+        let url = self.url(&format!("api/v1/media/{hash}"))?;
+        let shown = url.to_string();
+        let mut request = self.transfer.get(url).bearer_auth(access_token);
+        if from > 0 {
+            request = request
+                .header(reqwest::header::RANGE, format!("bytes={from}-"))
+                .header(reqwest::header::IF_RANGE, format!("\"{hash}\""));
+        }
+        let response = request.send().await.map_err(|e| Error::Unreachable {
+            url: shown.clone(),
+            reason: root_cause(&e),
+        })?;
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        let status = response.status();
+        let bytes = response.bytes().await.unwrap_or_default();
+        Err(Self::error_from(shown, status, &bytes))
+    }
+
+    fn url(&self, path: &str) -> Result<Url> {
+        self.base.join(path).map_err(|_| Error::InvalidUrl {
+            url: format!("{}{path}", self.base),
+        })
+    }
+
+    fn error_from(url: String, status: reqwest::StatusCode, bytes: &[u8]) -> Error {
+        match serde_json::from_slice::<ErrorBody>(bytes) {
+            Ok(body) => Error::Server {
+                url,
+                status: status.as_u16(),
+                code: body.error.code,
+                message: body.error.message,
+                request_id: body.error.request_id,
+            },
+            Err(_) => Error::BadResponse {
+                url,
+                reason: format!("HTTP {status} without an error body"),
+            },
+        }
+    }
+
+    async fn read_json<T: serde::de::DeserializeOwned>(
+        shown: String,
+        response: reqwest::Response,
+    ) -> Result<T> {
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(|e| Error::Unreachable {
+            url: shown.clone(),
+            reason: root_cause(&e),
+        })?;
+        if !status.is_success() {
+            return Err(Self::error_from(shown, status, &bytes));
+        }
+        let bytes: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
+        serde_json::from_slice(bytes).map_err(|e| Error::BadResponse {
+            url: shown,
+            reason: e.to_string(),
+        })
+    }
+
     async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
         self.send::<T, ()>(reqwest::Method::GET, path, None, None)
             .await
@@ -307,9 +470,7 @@ impl ServerClient {
         bearer: Option<&str>,
         body: Option<&B>,
     ) -> Result<T> {
-        let url = self.base.join(path).map_err(|_| Error::InvalidUrl {
-            url: format!("{}{path}", self.base),
-        })?;
+        let url = self.url(path)?;
         let shown = url.to_string();
         let mut request = self.http.request(method, url);
         if let Some(token) = bearer {
@@ -322,31 +483,7 @@ impl ServerClient {
             url: shown.clone(),
             reason: root_cause(&e),
         })?;
-        let status = response.status();
-        let bytes = response.bytes().await.map_err(|e| Error::Unreachable {
-            url: shown.clone(),
-            reason: root_cause(&e),
-        })?;
-        if !status.is_success() {
-            return Err(match serde_json::from_slice::<ErrorBody>(&bytes) {
-                Ok(body) => Error::Server {
-                    url: shown,
-                    status: status.as_u16(),
-                    code: body.error.code,
-                    message: body.error.message,
-                    request_id: body.error.request_id,
-                },
-                Err(_) => Error::BadResponse {
-                    url: shown,
-                    reason: format!("HTTP {status} without an error body"),
-                },
-            });
-        }
-        let bytes: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
-        serde_json::from_slice(bytes).map_err(|e| Error::BadResponse {
-            url: shown,
-            reason: e.to_string(),
-        })
+        Self::read_json(shown, response).await
     }
 }
 

@@ -1,5 +1,4 @@
-//! Talking to the server: the HTTP client, connectivity, and (from the library issue on) the offline
-//! sync engine that pulls the change feed and pushes the outbox.
+//! Talking to the server: the HTTP client, connectivity, the offline sync engine and downloads.
 //!
 //! - [`ServerClient`]: one `reqwest` client per server address, with short connect timeouts so an
 //!   unreachable server is noticed in seconds; server errors are decoded from the API's one error body
@@ -7,12 +6,19 @@
 //! - [`ConnectionMonitor`]: a background task that asks `/health` and publishes a [`ConnectionState`]
 //!   on a `tokio::sync::watch` channel: every 15 s while online, backing off from 1 s to 30 s while
 //!   offline, and at once when [`ConnectionMonitor::check_now`] is called (e.g. the user pressed retry).
+//! - [`sync_once`]: push the outbox, pull and apply the change feed page by page (each page with its
+//!   cursor in one transaction), reporting [`SyncProgress`]. See `docs/sync.md` for the protocol.
+//! - [`Downloader`]: resumable, hash-verified media downloads within a storage quota.
 //!
-//! Threading: async on the caller's tokio runtime; the monitor is one spawned task, stopped when the
-//! monitor is dropped. Depends on `cnt-model` (and later `cnt-library`), never on UI crates.
+//! Threading: async on the caller's tokio runtime; the library (`cnt-library`, blocking SQLite) is
+//! shared as `Arc<Mutex<Library>>` and used from tokio's blocking pool. Never depends on UI crates.
 
 mod client;
+mod download;
+mod engine;
 mod monitor;
 
 pub use client::{Error, Result, ServerClient};
+pub use download::{DownloadOutcome, DownloadProgress, Downloader, file_matches};
+pub use engine::{PAGE, SyncError, SyncProgress, SyncReport, sync_once, with_library};
 pub use monitor::{ConnectionMonitor, ConnectionState, MonitorTiming};
