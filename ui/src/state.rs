@@ -1,6 +1,6 @@
 //! UI state that follows the core: updated in one place, by [`UiState::apply`].
 
-use cnt_app::{AccountSummary, ConnectionState, CoreEvent, Settings};
+use cnt_app::{AccountSummary, ConnectionState, CoreEvent, DownloadProgress, Settings, SyncStatus};
 
 /// What the screens show about the core, kept current from [`CoreEvent`]s.
 #[derive(Clone, Debug, PartialEq)]
@@ -13,6 +13,12 @@ pub struct UiState {
     pub dismissed_notices: usize,
     /// Who is signed in on this device.
     pub account: Option<AccountSummary>,
+    /// Bumped whenever library data changed: screens that read the library depend on it.
+    pub library_revision: u64,
+    /// The running or last sync.
+    pub sync: Option<SyncStatus>,
+    /// The download in progress.
+    pub download: Option<DownloadProgress>,
 }
 
 impl UiState {
@@ -27,6 +33,9 @@ impl UiState {
             settings,
             dismissed_notices: 0,
             account,
+            library_revision: 0,
+            sync: None,
+            download: None,
         }
     }
 
@@ -35,7 +44,19 @@ impl UiState {
         match event {
             CoreEvent::Connection(state) => self.connection = state.clone(),
             CoreEvent::SettingsChanged(settings) => self.settings = settings.clone(),
-            CoreEvent::AccountChanged(account) => self.account = account.clone(),
+            CoreEvent::AccountChanged(account) => {
+                self.account = account.clone();
+                self.library_revision += 1;
+            }
+            CoreEvent::Sync(status) => self.sync = Some(status.clone()),
+            CoreEvent::LibraryChanged => self.library_revision += 1,
+            CoreEvent::Download(p) => {
+                let finished = p.done >= p.total;
+                self.download = (!finished).then(|| p.clone());
+                if finished {
+                    self.library_revision += 1;
+                }
+            }
         }
     }
 }
@@ -53,8 +74,10 @@ mod tests {
         assert!(s.connection.is_online());
         s.apply(&CoreEvent::SettingsChanged(Settings {
             language: Some("es".into()),
-            server_url: None,
+            ..Settings::default()
         }));
+        s.apply(&CoreEvent::LibraryChanged);
+        assert_eq!(s.library_revision, 1);
         assert_eq!(s.settings.language.as_deref(), Some("es"));
         s.apply(&CoreEvent::Connection(ConnectionState::Offline {
             reason: "refused".into(),

@@ -54,6 +54,14 @@ const TEST: &[(&str, &str)] = &[
         "python3-jwt",
         "PyJWT, an independent library that cross-checks the tokens cnt-server issues",
     ),
+    (
+        "dbus-daemon",
+        "dbus-run-session: a private D-Bus for the real keyring tests",
+    ),
+    (
+        "gnome-keyring",
+        "a real Secret Service: sign-ins that survive the process in tests",
+    ),
 ];
 
 /// Installs whatever is missing for `purpose`.

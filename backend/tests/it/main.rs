@@ -5,6 +5,7 @@
 
 mod accounts;
 mod api;
+mod catalog;
 mod email;
 mod google;
 mod jws_vectors;

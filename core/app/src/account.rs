@@ -110,6 +110,10 @@ impl Core {
             .inner
             .events
             .send(CoreEvent::AccountChanged(account.cloned()));
+        if account.is_some() {
+            // A fresh sign-in syncs at once.
+            self.inner.sync_wake.notify_one();
+        }
         Ok(())
     }
 
@@ -270,6 +274,16 @@ impl Core {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// A valid access token for `account` (for the library's sync and downloads).
+    pub(crate) async fn access_token_for(&self, account: &AccountSummary) -> Result<String> {
+        self.access_token(account).await
+    }
+
+    /// Drops the access token in memory, so that the next call refreshes it.
+    pub(crate) async fn forget_access_token(&self) {
+        self.inner.session.lock().await.access = None;
     }
 
     /// A valid access token for `account`: the one in memory if it has a minute left, else a new

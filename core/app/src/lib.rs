@@ -15,17 +15,27 @@
 //! channel that any thread or runtime can read. No UI types here.
 
 mod account;
+mod library;
+mod network;
 mod settings;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 pub use account::{AccountSummary, SignUp, WhoAmI};
-use cnt_library::Library;
+pub use cnt_library::{
+    Conflict, DownloadState, DownloadView, EntryView, Home, ItemSummary, Library, PlaylistSummary,
+    SearchResults,
+};
 pub use cnt_model::ErrorCode;
+pub use cnt_model::ids::{ItemId, PlaylistEntryId, PlaylistId};
+pub use cnt_model::sync::{CatalogItem, ItemKind};
 pub use cnt_secrets::{MemoryStore, Persistence, SecretStore};
 use cnt_sync::{ConnectionMonitor, ServerClient};
 pub use cnt_sync::{ConnectionState, MonitorTiming};
+pub use cnt_sync::{DownloadProgress, SyncProgress, SyncReport};
+pub use library::{DEFAULT_QUOTA_MB, SyncStatus};
+pub use network::is_metered;
 pub use settings::Settings;
 use tokio::sync::broadcast;
 
@@ -98,6 +108,12 @@ pub enum CoreEvent {
     SettingsChanged(Settings),
     /// Someone signed in (`Some`) or out (`None`).
     AccountChanged(Option<AccountSummary>),
+    /// A sync is running, finished or failed.
+    Sync(SyncStatus),
+    /// Library data changed (a local edit, a sync, a download): lists should be read again.
+    LibraryChanged,
+    /// A download made progress.
+    Download(DownloadProgress),
 }
 
 /// How to start the core. `Default` means: standard XDG places, the platform keyring.
@@ -129,8 +145,12 @@ struct Inner {
     server_override: bool,
     client: ServerClient,
     monitor: ConnectionMonitor,
-    // Held for the sync and library screens of later issues; one writer behind a mutex.
-    library: Mutex<Library>,
+    // One connection behind a mutex; the sync engine uses it from tokio's blocking pool.
+    library: Arc<Mutex<Library>>,
+    // Wakes the background sync after an edit.
+    sync_wake: Arc<tokio::sync::Notify>,
+    // One sync run at a time.
+    sync_lock: tokio::sync::Mutex<()>,
     secrets: Arc<dyn SecretStore>,
     session: tokio::sync::Mutex<account::SessionTokens>,
     events: broadcast::Sender<CoreEvent>,
@@ -243,7 +263,9 @@ impl Core {
                 server_override,
                 client,
                 monitor,
-                library: Mutex::new(opened.library),
+                library: Arc::new(Mutex::new(opened.library)),
+                sync_wake: Arc::new(tokio::sync::Notify::new()),
+                sync_lock: tokio::sync::Mutex::new(()),
                 secrets,
                 session: tokio::sync::Mutex::new(account::SessionTokens::default()),
                 events,
@@ -341,6 +363,22 @@ impl Core {
         };
         let _ = self.inner.events.send(CoreEvent::SettingsChanged(saved));
         Ok(())
+    }
+
+    /// Sets the storage quota for downloads, in MiB (`None`: the default, 4 GiB).
+    ///
+    /// # Errors
+    /// [`Error::SaveSettings`].
+    pub fn set_storage_quota_mb(&self, mb: Option<u64>) -> Result<()> {
+        self.update_settings(|s| s.storage_quota_mb = mb)
+    }
+
+    /// Allows or forbids downloads on metered connections.
+    ///
+    /// # Errors
+    /// [`Error::SaveSettings`].
+    pub fn set_downloads_on_metered(&self, allowed: bool) -> Result<()> {
+        self.update_settings(|s| s.downloads_on_metered = allowed)
     }
 
     fn lock_settings(&self) -> std::sync::MutexGuard<'_, SettingsState> {
@@ -448,7 +486,7 @@ mod tests {
                     assert_eq!(s.language.as_deref(), Some("pt"));
                     break;
                 }
-                CoreEvent::Connection(_) | CoreEvent::AccountChanged(_) => continue,
+                _ => continue,
             }
         }
         drop(core);

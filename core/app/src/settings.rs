@@ -19,6 +19,12 @@ pub struct Settings {
     /// The server to sync with; `None` means the local default (`http://127.0.0.1:8787`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server_url: Option<String>,
+    /// Storage for downloads in MiB; `None` means the default (4096).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storage_quota_mb: Option<u64>,
+    /// Whether downloads run on metered connections (mobile data, a metered Wi-Fi). Off by default.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub downloads_on_metered: bool,
 }
 
 /// The outcome of reading the settings file.
@@ -97,6 +103,8 @@ mod tests {
         let s = Settings {
             language: Some("pt".into()),
             server_url: Some("https://media.example.org".into()),
+            storage_quota_mb: Some(512),
+            downloads_on_metered: true,
         };
         save(&path, &s, false).expect("save");
         match load(&path) {

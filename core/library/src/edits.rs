@@ -790,6 +790,22 @@ impl Library {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// How many plays of `item` the server has counted (as last synced).
+    ///
+    /// # Errors
+    /// SQLite's.
+    pub fn play_count(&self, item: ItemId) -> Result<Option<u32>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT play_count FROM history WHERE item_id = ?1",
+                [item.to_string()],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+            .map(|n| n.clamp(0, i64::from(u32::MAX)) as u32))
+    }
+
     /// The resume position of `item`, in ms.
     ///
     /// # Errors

@@ -184,6 +184,16 @@ impl Library {
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
+    /// `PRAGMA integrity_check`: `"ok"` or the first problems found.
+    ///
+    /// # Errors
+    /// [`Error::Sqlite`] if SQLite fails.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
     /// Where the file is; `None` in memory.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()

@@ -1,7 +1,8 @@
 //! `cnt`: the CNT Media desktop app and its command line.
 //!
 //! With no subcommand it opens the window (Dioxus desktop on wry/tao). Subcommands work without a
-//! display: `cnt status` today; later issues add `library`, `play`, `bible`, `song`, `account`.
+//! display: `cnt status`, `cnt account …`, `cnt library sync|search|download|downloads`; later
+//! issues add `play`, `bible`, `song`.
 //! Global options: `--data-dir` (`CNT_DATA_DIR`), `--server` (`CNT_SERVER`), `--config`
 //! (`CNT_CONFIG`) and `--json` for machine-readable output.
 //!
@@ -9,6 +10,7 @@
 //! main thread (tao requires it) with Dioxus's own executor; the two meet only through `Core`.
 
 mod account;
+mod library;
 mod window;
 
 use std::path::PathBuf;
@@ -51,6 +53,9 @@ enum Command {
     /// Sign in, sign out, and see who is signed in.
     #[command(subcommand)]
     Account(account::AccountCommand),
+    /// Sync, search and download the library.
+    #[command(subcommand)]
+    Library(library::LibraryCommand),
     /// Show the server connection, where data lives, and the settings in use.
     Status {
         /// How long to wait for the server to answer.
@@ -98,10 +103,15 @@ fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
     };
     match cli.command {
         Some(Command::Account(command)) => runtime.block_on(account::run(&core, command, cli.json)),
+        Some(Command::Library(command)) => runtime.block_on(library::run(&core, command, cli.json)),
         Some(Command::Status { timeout }) => {
             runtime.block_on(status(&core, Duration::from_secs(timeout), cli.json))
         }
         None => {
+            {
+                let _guard = runtime.enter();
+                core.start_background_sync(Duration::from_secs(300));
+            }
             window::launch(core, cli.window, started);
             drop(runtime);
             Ok(ExitCode::SUCCESS)

@@ -5,6 +5,8 @@ use std::process::{Command, Output};
 
 use cnt_e2e::TestServer;
 
+mod library;
+
 const CNT: &str = env!("CARGO_BIN_EXE_cnt");
 
 fn cnt(dir: &Path, args: &[&str]) -> Output {
