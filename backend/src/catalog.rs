@@ -17,9 +17,8 @@
 use cnt_model::ErrorCode;
 use cnt_model::ids::{ItemId, UserId};
 use cnt_model::sync::{
-    CatalogItem, Change, ChangeOp, ChangesPage, Favorite, Follow, ItemKind, ItemPage, Mutation,
-    MutationOp, MutationOutcome, MutationResult, PlayHistory, Playlist, PlaylistEntry, Record,
-    RecordKind,
+    CatalogItem, ChangesPage, Favorite, Follow, ItemKind, ItemPage, Mutation, MutationOp,
+    MutationOutcome, MutationResult, PlayHistory, Playlist, PlaylistEntry, Record, RecordKind,
 };
 use sqlx::Row;
 
@@ -165,22 +164,6 @@ async fn tombstone(
     Ok(())
 }
 
-fn decode_record(kind: &str, body: &str) -> Result<Record, DbError> {
-    let bad = |m: String| DbError::Query(sqlx::Error::Decode(m.into()));
-    let kind = RecordKind::parse(kind).ok_or_else(|| bad(format!("unknown record kind {kind}")))?;
-    let r = match kind {
-        RecordKind::Item => Record::Item(serde_json::from_str(body).map_err(json_error)?),
-        RecordKind::Playlist => Record::Playlist(serde_json::from_str(body).map_err(json_error)?),
-        RecordKind::PlaylistEntry => {
-            Record::PlaylistEntry(serde_json::from_str(body).map_err(json_error)?)
-        }
-        RecordKind::Favorite => Record::Favorite(serde_json::from_str(body).map_err(json_error)?),
-        RecordKind::Follow => Record::Follow(serde_json::from_str(body).map_err(json_error)?),
-        RecordKind::History => Record::History(serde_json::from_str(body).map_err(json_error)?),
-    };
-    Ok(r)
-}
-
 /// One page of the change feed for `user`: the catalogue plus the user's own records, versions
 /// above `since`, in order.
 ///
@@ -192,10 +175,27 @@ pub async fn changes(
     since: i64,
     limit: i64,
 ) -> Result<ChangesPage, DbError> {
+    serde_json::from_str(&changes_json(db, user, since, limit).await?).map_err(json_error)
+}
+
+/// [`changes`] as the JSON the API answers, written straight from the stored bodies (no decoding
+/// and re-encoding of every record: the feed is the hot path of an initial sync).
+///
+/// # Errors
+/// The database's.
+pub async fn changes_json(
+    db: &Db,
+    user: UserId,
+    since: i64,
+    limit: i64,
+) -> Result<String, DbError> {
+    use std::fmt::Write;
     let limit = limit.clamp(1, MAX_PAGE);
+    // `scope || ''` keeps the planner on the version index: with a plain `scope = …` SQLite picks
+    // the scope index and sorts every catalogue row (30 ms at 100k rows instead of 0.2 ms).
     let rows = sqlx::query(
         "SELECT version, kind, rkey, deleted, body FROM records \
-         WHERE version > $1 AND (scope = '' OR scope = $2) ORDER BY version LIMIT $3",
+         WHERE version > $1 AND (scope || '' = '' OR scope || '' = $2) ORDER BY version LIMIT $3",
     )
     .bind(since)
     .bind(user.to_string())
@@ -203,39 +203,47 @@ pub async fn changes(
     .fetch_all(db.pool())
     .await?;
     let has_more = rows.len() as i64 > limit;
-    let mut changes = Vec::with_capacity(rows.len().min(limit as usize));
-    for row in rows.iter().take(limit as usize) {
+    let mut out = String::with_capacity(rows.iter().map(|_| 600).sum::<usize>() + 64);
+    out.push_str("{\"changes\":[");
+    let mut next_cursor = since;
+    for (i, row) in rows.iter().take(limit as usize).enumerate() {
         let version: i64 = row.try_get("version")?;
         let kind: String = row.try_get("kind")?;
         let key: String = row.try_get("rkey")?;
         let deleted: i64 = row.try_get("deleted")?;
-        let op = if deleted != 0 {
-            ChangeOp::Delete {
-                kind: RecordKind::parse(&kind).ok_or_else(|| {
-                    DbError::Query(sqlx::Error::Decode(format!("unknown kind {kind}").into()))
-                })?,
-                key,
-            }
+        if RecordKind::parse(&kind).is_none() {
+            return Err(DbError::Query(sqlx::Error::Decode(
+                format!("unknown record kind {kind}").into(),
+            )));
+        }
+        if i > 0 {
+            out.push(',');
+        }
+        if deleted != 0 {
+            let key = serde_json::to_string(&key).map_err(json_error)?;
+            let _ = write!(
+                out,
+                "{{\"version\":{version},\"op\":\"delete\",\"kind\":\"{kind}\",\"key\":{key}}}"
+            );
         } else {
             let body: String = row.try_get("body")?;
-            ChangeOp::Upsert {
-                record: decode_record(&kind, &body)?,
-            }
-        };
-        changes.push(Change { version, op });
+            let _ = write!(
+                out,
+                "{{\"version\":{version},\"op\":\"upsert\",\"record\":{{\"kind\":\"{kind}\",\"data\":{body}}}}}"
+            );
+        }
+        next_cursor = version;
     }
-    let next_cursor = changes.last().map_or(since, |c| c.version);
     let head = if has_more {
         current_version(db).await?
     } else {
         next_cursor
     };
-    Ok(ChangesPage {
-        changes,
-        next_cursor,
-        has_more,
-        head,
-    })
+    let _ = write!(
+        out,
+        "],\"next_cursor\":{next_cursor},\"has_more\":{has_more},\"head\":{head}}}"
+    );
+    Ok(out)
 }
 
 /// The newest version handed out so far.

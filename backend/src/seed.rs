@@ -601,34 +601,50 @@ fn title(rng: &mut Rng, words: usize) -> String {
     t
 }
 
-/// Writes `tracks` synthetic tracks (plus one artist and one album per 10 tracks) in batches of
-/// 5,000 per transaction, calling `progress(done)` after each batch.
-///
-/// # Errors
-/// The database's.
-pub async fn synthetic(
-    db: &Db,
+/// Synthetic catalogue items: per 10 tracks one artist and one album, titles from [`WORDS`] with a
+/// Zipf-like distribution. The same `seed` gives the same items (ids aside).
+#[derive(Debug)]
+pub struct Synthetic {
+    rng: Rng,
     tracks: usize,
-    seed: u64,
-    mut progress: impl FnMut(usize),
-) -> Result<usize, SeedError> {
-    let mut rng = Rng::new(seed);
-    let groups = tracks.div_ceil(10).max(1);
-    let mut batch = Vec::with_capacity(5_000);
-    let mut written = 0;
-    let mut done_tracks = 0;
-    for g in 0..groups {
-        let mut artist = CatalogItem::new(ItemKind::Artist, title(&mut rng, 2));
-        artist.description = (g % 7 == 0).then(|| format!("{} and friends", artist.title));
+    done: usize,
+}
+
+impl Synthetic {
+    /// A generator of `tracks` tracks (plus their artists and albums).
+    pub fn new(tracks: usize, seed: u64) -> Self {
+        Synthetic {
+            rng: Rng::new(seed),
+            tracks,
+            done: 0,
+        }
+    }
+
+    /// Tracks generated so far.
+    pub fn tracks_done(&self) -> usize {
+        self.done
+    }
+
+    /// The next group: an artist, an album and up to 10 tracks; `None` when all are made.
+    pub fn next_group(&mut self) -> Option<Vec<CatalogItem>> {
+        if self.done >= self.tracks {
+            return None;
+        }
+        let rng = &mut self.rng;
+        let mut artist = CatalogItem::new(ItemKind::Artist, title(rng, 2));
+        artist.description = self
+            .done
+            .is_multiple_of(70)
+            .then(|| format!("{} and friends", artist.title));
         let words = 2 + rng.below(2);
-        let mut album = CatalogItem::new(ItemKind::Album, title(&mut rng, words));
+        let mut album = CatalogItem::new(ItemKind::Album, title(rng, words));
         album.artist_id = Some(artist.id);
         album.subtitle = Some(artist.title.clone());
-        let n = (tracks - done_tracks).min(10);
+        let n = (self.tracks - self.done).min(10);
         let mut group = vec![artist.clone(), album.clone()];
         for i in 0..n {
             let words = 1 + rng.below(4);
-            let mut t = CatalogItem::new(ItemKind::Track, title(&mut rng, words));
+            let mut t = CatalogItem::new(ItemKind::Track, title(rng, words));
             t.artist_id = Some(artist.id);
             t.subtitle = Some(artist.title.clone());
             t.album_id = Some(album.id);
@@ -638,24 +654,45 @@ pub async fn synthetic(
             if rng.below(20) == 0 {
                 t.lyrics = Some(format!(
                     "{}\n{}\n{}",
-                    title(&mut rng, 6),
-                    title(&mut rng, 5),
-                    title(&mut rng, 6)
+                    title(rng, 6),
+                    title(rng, 5),
+                    title(rng, 6)
                 ));
             }
             group.push(t);
         }
-        done_tracks += n;
+        self.done += n;
+        Some(group)
+    }
+}
+
+/// Writes `tracks` synthetic tracks ([`Synthetic`]) in batches of about 5,000 items per
+/// transaction, calling `progress(tracks done)` after each batch.
+///
+/// # Errors
+/// The database's.
+pub async fn synthetic(
+    db: &Db,
+    tracks: usize,
+    seed: u64,
+    mut progress: impl FnMut(usize),
+) -> Result<usize, SeedError> {
+    let mut generator = Synthetic::new(tracks, seed);
+    let mut batch = Vec::with_capacity(5_100);
+    let mut written = 0;
+    while let Some(group) = generator.next_group() {
         batch.extend(group);
-        if batch.len() >= 5_000 || done_tracks == tracks {
+        if batch.len() >= 5_000 {
             catalog::put_items(db, &batch).await?;
             written += batch.len();
             batch.clear();
-            progress(done_tracks);
+            progress(generator.tracks_done());
         }
-        if done_tracks == tracks {
-            break;
-        }
+    }
+    if !batch.is_empty() {
+        catalog::put_items(db, &batch).await?;
+        written += batch.len();
+        progress(generator.tracks_done());
     }
     Ok(written)
 }

@@ -18,6 +18,7 @@
 //! Screens are rendered in tests with `dioxus-ssr`; the desktop shell is screenshotted under Xvfb.
 
 mod icons;
+mod library;
 mod screen;
 mod screens;
 mod state;
@@ -29,6 +30,7 @@ use cnt_app::{ConnectionState, Core, CoreEvent, Notice};
 use cnt_i18n::I18n;
 use dioxus::prelude::*;
 
+pub use library::{LibraryTab, LibraryView, SearchText, kind_label_id};
 pub use screen::Screen;
 pub use state::UiState;
 
@@ -365,6 +367,7 @@ pub fn error_text(tr: &Tr, server: &str, error: &cnt_app::Error) -> String {
         },
         cnt_app::Error::NotSignedIn => tr.t("error-invalid-token"),
         cnt_app::Error::Secrets(_) => tr.t("error-keyring"),
+        cnt_app::Error::Library(e) => tr.t_args("error-library", &[("detail", &e.to_string())]),
         _ => tr.t("error-internal"),
     }
 }

@@ -13,7 +13,9 @@ pub fn ScreenView(screen: Screen) -> Element {
     match screen {
         Screen::Settings => rsx! { SettingsScreen {} },
         Screen::Account => rsx! { AccountScreen {} },
-        Screen::Search => rsx! { SearchScreen {} },
+        Screen::Search => rsx! { crate::library::SearchScreen {} },
+        Screen::Home => rsx! { crate::library::HomeScreen {} },
+        Screen::Library => rsx! { crate::library::LibraryScreen {} },
         other => rsx! { EmptyScreen { screen: other } },
     }
 }
@@ -33,27 +35,6 @@ fn EmptyScreen(screen: Screen) -> Element {
             div { class: "empty",
                 span { class: "icon", dangerous_inner_html: icons::screen_icon(screen) }
                 p { {tr.t(&format!("{}-empty", screen.slug()))} }
-            }
-        }
-    }
-}
-
-#[component]
-fn SearchScreen() -> Element {
-    let tr = use_tr();
-    let tr = tr.read();
-    rsx! {
-        section { class: "screen", id: "screen-search",
-            h1 { class: "screen-title", {tr.t("search-title")} }
-            input {
-                class: "search-box",
-                r#type: "search",
-                placeholder: tr.t("search-placeholder"),
-                aria_label: tr.t("search-title"),
-            }
-            div { class: "empty",
-                span { class: "icon", dangerous_inner_html: icons::screen_icon(Screen::Search) }
-                p { {tr.t("search-empty")} }
             }
         }
     }
@@ -114,6 +95,7 @@ fn SettingsScreen() -> Element {
                 }
             }
             AccountGroup {}
+            StorageGroup {}
             div { class: "settings-group",
                 h2 { {tr.t("settings-server")} }
                 p { class: "help", {tr.t("settings-server-help")} }
@@ -202,6 +184,58 @@ fn focus_on_mount(evt: MountedEvent) {
 /// Errors the user cannot act on (the keyring refusing to forget a token) go to stderr.
 fn report_error(message: &str) {
     eprintln!("cnt: {message}");
+}
+
+/// Storage for downloads and the metered-connection rule.
+#[component]
+fn StorageGroup() -> Element {
+    let core = use_core();
+    let tr = use_tr();
+    let tr = tr.read().clone();
+    let state = use_ui_state();
+    let settings = state.read().settings.clone();
+    let quota = settings
+        .storage_quota_mb
+        .unwrap_or(cnt_app::DEFAULT_QUOTA_MB);
+    let quota_core = core.clone();
+    let metered_core = core.clone();
+    rsx! {
+        div { class: "settings-group", id: "settings-storage",
+            h2 { {tr.t("settings-storage")} }
+            p { class: "help", {tr.t("settings-storage-help")} }
+            label { r#for: "quota", {tr.t("settings-quota")} " " }
+            input {
+                id: "quota",
+                r#type: "number",
+                min: "100",
+                step: "100",
+                initial_value: "{quota}",
+                onchange: move |evt: FormEvent| {
+                    if let Ok(mb) = evt.value().trim().parse::<u64>()
+                        && let Err(e) = quota_core.set_storage_quota_mb(Some(mb.max(100)))
+                    {
+                        report_error(&e.to_string());
+                    }
+                },
+            }
+            p {
+                label {
+                    input {
+                        id: "metered",
+                        r#type: "checkbox",
+                        checked: settings.downloads_on_metered,
+                        onchange: move |evt: FormEvent| {
+                            if let Err(e) = metered_core.set_downloads_on_metered(evt.checked()) {
+                                report_error(&e.to_string());
+                            }
+                        },
+                    }
+                    " "
+                    {tr.t("settings-metered")}
+                }
+            }
+        }
+    }
 }
 
 /// Which step of signing in the account screen shows.

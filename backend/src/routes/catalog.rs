@@ -79,16 +79,15 @@ pub async fn changes(
     State(state): State<AppState>,
     me: AuthUser,
     Query(q): Query<ChangesQuery>,
-) -> Result<Json<ChangesPage>, ApiError> {
+) -> Result<Response, ApiError> {
     if q.since < 0 {
         return Err(ApiError::client(
             ErrorCode::BadRequest,
             "since must not be negative",
         ));
     }
-    Ok(Json(
-        catalog::changes(&state.db, me.id(), q.since, q.limit).await?,
-    ))
+    let body = catalog::changes_json(&state.db, me.id(), q.since, q.limit).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// Applies a device's local edits, each mutation id at most once.

@@ -45,7 +45,7 @@ CREATE VIRTUAL TABLE items_fts USING fts5 (
     kind, title, subtitle, album_title, description, lyrics,
     content = 'items', content_rowid = 'rowid',
     tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '1 2 3'
+    prefix = '1 2 3 4 5 6'
 );
 CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN
     INSERT INTO items_fts (rowid, kind, title, subtitle, album_title, description, lyrics)

@@ -144,16 +144,30 @@ pub(crate) fn upsert_item(tx: &Transaction<'_>, item: &CatalogItem, version: i64
     Ok(())
 }
 
-/// Turns typed words into an FTS5 expression: each word a quoted prefix, all required. `None` when
-/// nothing searchable is left.
+/// Turns typed words into an FTS5 expression, all words required. Words the user has finished
+/// (followed by more text or a space) must match whole; the word being typed is a prefix. `None`
+/// when nothing searchable is left. Whole words keep common-word queries cheap: a prefix query
+/// longer than the prefix indexes merges every matching term's postings.
 pub fn fts_query(input: &str) -> Option<String> {
-    let words: Vec<String> = input
+    let words: Vec<&str> = input
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(8)
-        .map(|w| format!("\"{w}\"*"))
         .collect();
-    (!words.is_empty()).then(|| words.join(" "))
+    let typing_last = input.chars().last().is_some_and(char::is_alphanumeric);
+    let n = words.len();
+    let terms: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            if i + 1 == n && typing_last {
+                format!("\"{w}\"*")
+            } else {
+                format!("\"{w}\"")
+            }
+        })
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
 }
 
 impl Library {
@@ -384,15 +398,16 @@ impl Library {
         };
         let per_kind = per_kind.clamp(1, 200);
         let mut results = SearchResults::default();
-        let title_first = input
-            .split(|c: char| !c.is_alphanumeric())
-            .find(|w| !w.is_empty())
-            .map(|w| format!("\"{w}\"*"));
+        // "Titles that start with the word" is a cheap, telling order for one word; for several,
+        // checking positions of every match of the first word costs more than it tells.
+        let title_first = (!words.contains(' ')).then(|| words.clone());
         for kind in ItemKind::ALL {
             let expr = format!(
                 "kind : \"{}\" AND {{title subtitle album_title description lyrics}} : ({words})",
                 kind.as_str()
             );
+            // Up to RANK_CAP matches in index order, unscored: bm25 needs statistics over every
+            // match of each term, which is what makes ranking a common word slow.
             let mut stmt = self
                 .conn
                 .prepare_cached("SELECT rowid FROM items_fts WHERE items_fts MATCH ?1 LIMIT ?2")?;
@@ -402,15 +417,23 @@ impl Library {
             if rowids.is_empty() {
                 continue;
             }
+            let by_rowid = format!("SELECT {SUMMARY_COLUMNS} FROM items i WHERE i.rowid = ?1");
             let hits = if rowids.len() < RANK_CAP {
-                // Few matches: rank them (title weighs most).
-                let sql = format!(
-                    "SELECT {SUMMARY_COLUMNS} FROM items_fts f JOIN items i ON i.rowid = f.rowid \
-                     WHERE items_fts MATCH ?1 ORDER BY bm25(items_fts, 0.0, 10.0, 4.0, 3.0, 1.0, 1.0) LIMIT ?2"
-                );
-                let mut stmt = self.conn.prepare_cached(&sql)?;
-                stmt.query_map(params![expr, per_kind as i64], summary_from_row)?
-                    .collect::<rusqlite::Result<Vec<_>>>()?
+                // Few matches: all are here; rank them on their titles (bm25 would need
+                // statistics over every match of each word, which is slow for common words).
+                let mut stmt = self.conn.prepare_cached(&by_rowid)?;
+                let mut all = rowids
+                    .iter()
+                    .map(|rowid| stmt.query_row([rowid], summary_from_row))
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                let folded_words: Vec<String> = input
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .map(fold)
+                    .collect();
+                all.sort_by_cached_key(|h| relevance(h, &folded_words));
+                all.truncate(per_kind);
+                all
             } else {
                 // A common word: titles starting with it first, then the rest in index order.
                 let mut hits = Vec::with_capacity(per_kind);
@@ -429,8 +452,7 @@ impl Library {
                         .collect::<rusqlite::Result<Vec<_>>>()?;
                 }
                 if hits.len() < per_kind {
-                    let sql = format!("SELECT {SUMMARY_COLUMNS} FROM items i WHERE i.rowid = ?1");
-                    let mut stmt = self.conn.prepare_cached(&sql)?;
+                    let mut stmt = self.conn.prepare_cached(&by_rowid)?;
                     for rowid in &rowids {
                         if hits.len() >= per_kind {
                             break;
@@ -446,5 +468,110 @@ impl Library {
             results.groups.push((kind, hits));
         }
         Ok(results)
+    }
+}
+
+/// Lower case without accents, for comparing titles with what was typed (the same folding FTS5's
+/// `remove_diacritics` applies to the common Latin letters).
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
+            'ç' | 'ć' | 'č' => 'c',
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => 'e',
+            'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' => 'i',
+            'ñ' | 'ń' | 'ň' => 'n',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => 'u',
+            'ý' | 'ÿ' => 'y',
+            'ś' | 'š' | 'ş' => 's',
+            'ź' | 'ż' | 'ž' => 'z',
+            'ł' => 'l',
+            'ř' => 'r',
+            'ť' => 't',
+            'ď' => 'd',
+            other => other,
+        })
+        .collect()
+}
+
+/// Sort key of a hit for the typed `words` (folded): titles starting with the first word, then
+/// titles holding every word, then the second line, then anything else; shorter titles first.
+fn relevance(hit: &ItemSummary, words: &[String]) -> (u8, usize, String) {
+    let title = fold(&hit.title);
+    let tokens: Vec<&str> = title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let in_title = |w: &String| tokens.iter().any(|t| t.starts_with(w.as_str()));
+    let tier = if words
+        .first()
+        .is_some_and(|w| tokens.first().is_some_and(|t| t.starts_with(w.as_str())))
+        && words.iter().all(in_title)
+    {
+        0
+    } else if words.iter().all(in_title) {
+        1
+    } else {
+        let second = fold(hit.subtitle.as_deref().unwrap_or(""));
+        if words
+            .iter()
+            .all(|w| in_title(w) || second.contains(w.as_str()))
+        {
+            2
+        } else {
+            3
+        }
+    };
+    (tier, title.len(), title)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ItemSummary, fold, fts_query, relevance};
+
+    fn hit(title: &str, subtitle: &str) -> ItemSummary {
+        ItemSummary {
+            id: cnt_model::ids::ItemId::new(),
+            kind: cnt_model::sync::ItemKind::Track,
+            title: title.into(),
+            subtitle: Some(subtitle.into()),
+            duration_ms: None,
+            artwork_hash: None,
+            playable: false,
+            offline: false,
+        }
+    }
+
+    #[test]
+    fn titles_starting_with_the_word_rank_first_then_titles_then_artists() {
+        let words = vec![fold("Grâce")];
+        let mut hits = vec![
+            hit("Songs", "Grace Choir"),
+            hit("Amazing Grace", "Choir"),
+            hit("Grace Alone in the Valley", "X"),
+            hit("Grace", "X"),
+        ];
+        hits.sort_by_cached_key(|h| relevance(h, &words));
+        let titles: Vec<&str> = hits.iter().map(|h| h.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Grace",
+                "Grace Alone in the Valley",
+                "Amazing Grace",
+                "Songs"
+            ]
+        );
+        assert_eq!(fold("Coração ÑANDÚ"), "coracao nandu");
+    }
+
+    #[test]
+    fn finished_words_match_whole_and_the_typed_one_is_a_prefix() {
+        assert_eq!(fts_query("holy li").as_deref(), Some("\"holy\" \"li\"*"));
+        assert_eq!(fts_query("holy ").as_deref(), Some("\"holy\""));
+        assert_eq!(fts_query("  \"(*:^").as_deref(), None);
+        assert_eq!(fts_query("o'neil").as_deref(), Some("\"o\" \"neil\"*"));
     }
 }

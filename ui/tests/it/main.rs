@@ -242,3 +242,213 @@ fn settings_show_the_signed_in_account() {
     }
     drop(server);
 }
+
+/// A signed-in core over a real server with a small catalogue, synced, with a playlist, a favorite,
+/// a play and a download.
+struct LibraryFixture {
+    _dir: tempfile::TempDir,
+    runtime: tokio::runtime::Runtime,
+    core: Core,
+    _server: cnt_e2e::TestServer,
+    playlist: cnt_app::PlaylistId,
+}
+
+fn library_fixture() -> LibraryFixture {
+    use cnt_model::sync::{CatalogItem, ItemKind};
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (server, core, playlist) = runtime.block_on(async {
+        let server = cnt_e2e::TestServer::start(
+            &dir.path().join("server"),
+            "127.0.0.1:0".parse().expect("addr"),
+        )
+        .await;
+        let file = dir.path().join("a.ogg");
+        std::fs::write(&file, vec![7u8; 5000]).expect("file");
+        let media = server
+            .media
+            .put_file(&server.db, &file, "audio/ogg")
+            .await
+            .expect("media");
+        let artist = CatalogItem::new(ItemKind::Artist, "Parish Choir");
+        let mut album = CatalogItem::new(ItemKind::Album, "Still Waters");
+        album.artist_id = Some(artist.id);
+        album.featured = true;
+        let mut grace = CatalogItem::new(ItemKind::Track, "Amazing Grace");
+        grace.subtitle = Some("Parish Choir".into());
+        grace.album_id = Some(album.id);
+        grace.duration_ms = Some(245_000);
+        grace.media = Some(media);
+        let mut vision = CatalogItem::new(ItemKind::Track, "Be Thou My Vision");
+        vision.subtitle = Some("Parish Choir".into());
+        vision.duration_ms = Some(190_000);
+        let mut sermon = CatalogItem::new(ItemKind::Episode, "Grace upon grace");
+        sermon.subtitle = Some("Sunday Sermons".into());
+        sermon.duration_ms = Some(1_800_000);
+        cnt_backend::catalog::put_items(
+            &server.db,
+            &[artist, album, grace.clone(), vision.clone(), sermon.clone()],
+        )
+        .await
+        .expect("seed");
+        cnt_sync::ServerClient::new(&server.url())
+            .expect("client")
+            .register("ana@example.org", "correct horse battery", "ana")
+            .await
+            .expect("register");
+        let core = Core::start(CoreOptions {
+            data_dir: Some(dir.path().join("data")),
+            config_file: Some(dir.path().join("config.toml")),
+            server: Some(server.url()),
+            secrets: Some(Arc::new(MemoryStore::new())),
+            timing: None,
+        })
+        .expect("core");
+        core.sign_in("ana@example.org", "correct horse battery")
+            .await
+            .expect("sign in");
+        core.sync_now(&mut |_| {}).await.expect("sync");
+        let playlist = core.create_playlist("Sunday set").expect("playlist");
+        core.add_to_playlist(playlist, grace.id, None).expect("add");
+        core.add_to_playlist(playlist, vision.id, None)
+            .expect("add");
+        core.set_favorite(vision.id, true).expect("fav");
+        core.record_play(sermon.id, 600_000).expect("play");
+        core.download(grace.id, true).expect("queue");
+        core.download_now(&mut |_| {}).await.expect("download");
+        (server, core, playlist)
+    });
+    LibraryFixture {
+        _dir: dir,
+        runtime,
+        core,
+        _server: server,
+        playlist,
+    }
+}
+
+fn render_with(
+    f: &LibraryFixture,
+    screen: Screen,
+    extra: impl FnOnce(VirtualDom) -> VirtualDom,
+) -> String {
+    let _guard = f.runtime.enter();
+    let dom = VirtualDom::new_with_props(Frame, FrameProps { initial: screen })
+        .with_root_context(f.core.clone());
+    let mut dom = extra(dom);
+    dom.rebuild_in_place();
+    dioxus_ssr::render(&dom)
+}
+
+#[test]
+fn home_shows_continue_listening_featured_and_new() {
+    let f = library_fixture();
+    let html = render_with(&f, Screen::Home, |d| d);
+    for id in [
+        "home-continue",
+        "home-featured",
+        "home-new",
+        "home-recent",
+        "sync-bar",
+    ] {
+        assert!(html.contains(&format!(r#"id="{id}""#)), "{id}: {html}");
+    }
+    assert!(html.contains("Grace upon grace"));
+    assert!(html.contains("Resume at 10:00"), "{html}");
+    assert!(html.contains("Still Waters"));
+    assert!(html.contains("Sync now"));
+}
+
+#[test]
+fn search_groups_results_by_kind_and_marks_offline_items() {
+    let f = library_fixture();
+    let html = render_with(&f, Screen::Search, |d| {
+        d.with_root_context(cnt_ui::SearchText("grace".into()))
+    });
+    assert!(html.contains(r#"id="results-track""#), "{html}");
+    assert!(html.contains(r#"id="results-episode""#), "{html}");
+    assert!(html.contains("<h2>Songs and sermons</h2>"));
+    assert!(html.contains("<h2>Episodes</h2>"));
+    assert!(
+        !html.contains(r#"id="results-album""#),
+        "no album matches grace"
+    );
+    // The downloaded track carries the offline mark; the search box keeps the text.
+    assert!(html.contains(r#"class="badge offline-mark""#), "{html}");
+    assert!(html.contains(r#"value="grace""#));
+    let none = render_with(&f, Screen::Search, |d| {
+        d.with_root_context(cnt_ui::SearchText("zzzz".into()))
+    });
+    assert!(none.contains("Nothing found for “zzzz”."), "{none}");
+}
+
+#[test]
+fn library_tabs_show_playlists_favorites_downloads_and_kinds() {
+    use cnt_ui::{LibraryTab, LibraryView};
+    let f = library_fixture();
+    let view = |tab, playlist| LibraryView {
+        tab,
+        playlist,
+        item: None,
+    };
+    let html = render_with(&f, Screen::Library, |d| {
+        d.with_root_context(view(LibraryTab::Playlists, None))
+    });
+    assert_eq!(
+        html.matches(r#"role="tab""#).count(),
+        9 + 9,
+        "nav + library tabs"
+    );
+    assert!(html.contains("Sunday set"));
+    assert!(html.contains("Items: 2"));
+    assert!(html.contains(r#"id="new-playlist""#));
+
+    let html = render_with(&f, Screen::Library, |d| {
+        d.with_root_context(view(LibraryTab::Playlists, Some(f.playlist)))
+    });
+    assert!(html.contains(r#"id="playlist-view""#), "{html}");
+    let first = html.find("Amazing Grace").expect("first entry");
+    let second = html.find("Be Thou My Vision").expect("second entry");
+    assert!(first < second, "entries in playlist order");
+    assert_eq!(html.matches(r#"draggable="true""#).count(), 2);
+    assert!(html.contains("Alt+↑"));
+    assert!(html.contains(r#"id="playlist-pin""#));
+
+    let html = render_with(&f, Screen::Library, |d| {
+        d.with_root_context(view(LibraryTab::Favorites, None))
+    });
+    assert!(html.contains("Be Thou My Vision"));
+    assert!(
+        html.contains(r#"aria-pressed="true""#),
+        "the favorite shows as pressed"
+    );
+
+    let html = render_with(&f, Screen::Library, |d| {
+        d.with_root_context(view(LibraryTab::Downloads, None))
+    });
+    assert!(html.contains(r#"id="storage-used""#));
+    assert!(html.contains("Downloaded"), "{html}");
+    assert!(html.contains("kept offline"));
+
+    let html = render_with(&f, Screen::Library, |d| {
+        d.with_root_context(view(LibraryTab::Kind(cnt_app::ItemKind::Track), None))
+    });
+    assert!(html.contains("Items: 2"));
+    assert!(html.contains("Add to playlist…"));
+}
+
+#[test]
+fn every_library_string_exists_in_every_locale() {
+    let f = library_fixture();
+    for lang in ["es", "pt"] {
+        f.core.set_language(Some(lang.into())).expect("language");
+        let html = render_with(&f, Screen::Library, |d| d);
+        // A missing Fluent message renders as its id.
+        for id in ["library-tab-", "kind-", "playlist-", "sync-"] {
+            assert!(
+                !html.contains(&format!(">{id}")),
+                "{lang}: untranslated {id}…: {html}"
+            );
+        }
+    }
+}
