@@ -547,7 +547,7 @@ mod tests {
     #[test]
     fn titles_starting_with_the_word_rank_first_then_titles_then_artists() {
         let words = vec![fold("Grâce")];
-        let mut hits = vec![
+        let mut hits = [
             hit("Songs", "Grace Choir"),
             hit("Amazing Grace", "Choir"),
             hit("Grace Alone in the Valley", "X"),
