@@ -1,0 +1,3 @@
+//! Benchmarks of cnt-scripture (filled in below).
+
+fn main() {}
