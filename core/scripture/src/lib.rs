@@ -8,10 +8,12 @@
 //! caller runs long imports on a blocking thread). No dependency on other client crates except
 //! `cnt-model`; no UI types.
 
+pub mod bible;
 mod canon;
 mod error;
 pub mod reference;
 mod versification;
+mod xml;
 
 pub use canon::{BOOKS, Book, Lang, Testament, fold};
 pub use error::{Error, Result};
