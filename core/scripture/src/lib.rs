@@ -12,6 +12,7 @@ pub mod bible;
 mod canon;
 mod error;
 pub mod reference;
+pub mod song;
 mod versification;
 mod xml;
 

@@ -249,7 +249,9 @@ impl Xml {
                             .ok_or_else(|| self.error(format!("unknown entity &{name};")))?
                             .to_owned(),
                         Err(e) => {
-                            return Err(self.error(format!("bad character reference &{name};: {e}")));
+                            return Err(
+                                self.error(format!("bad character reference &{name};: {e}"))
+                            );
                         }
                     };
                     Ev::Text(resolved)

@@ -19,7 +19,7 @@
 //! Verse ids order like verses (`translation * 10^8 + VerseId::key()`), so a passage is one range
 //! scan and a book or testament filter is a rowid range on the FTS index.
 
-mod import;
+pub(crate) mod import;
 mod model;
 mod store;
 

@@ -2,6 +2,7 @@
 
 mod bible;
 mod openlp;
+mod songs;
 
 use std::path::PathBuf;
 
