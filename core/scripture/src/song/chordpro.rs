@@ -142,8 +142,8 @@ impl Parser<'_> {
             role,
         };
         match name {
-            "title" | "t" => self.song.titles.insert(0, value.to_owned()),
-            "subtitle" | "st" => self.song.titles.push(value.to_owned()),
+            "title" | "t" if !value.is_empty() => self.song.titles.insert(0, value.to_owned()),
+            "subtitle" | "st" if !value.is_empty() => self.song.titles.push(value.to_owned()),
             "artist" => self.song.authors.push(author(AuthorRole::Unspecified)),
             "lyricist" => self.song.authors.push(author(AuthorRole::Words)),
             "composer" => self.song.authors.push(author(AuthorRole::Music)),

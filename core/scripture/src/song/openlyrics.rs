@@ -362,11 +362,16 @@ pub fn write(song: &Song) -> String {
 
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     x.push_str("<song xmlns=\"http://openlyrics.info/namespace/2009/song\" version=\"0.9\" createdIn=\"CNT Media\" modifiedIn=\"CNT Media\">\n  <properties>\n    <titles>\n");
-    let titles: Vec<&str> = if song.titles.is_empty() {
-        vec!["Untitled"]
-    } else {
-        song.titles.iter().map(String::as_str).collect()
-    };
+    let mut titles: Vec<&str> = song
+        .titles
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if titles.is_empty() {
+        // The schema requires a title.
+        titles.push("Untitled");
+    }
     for t in titles {
         x.push_str(&format!("      <title>{}</title>\n", escape(t)));
     }
