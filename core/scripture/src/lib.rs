@@ -1,12 +1,26 @@
-//! Scripture and songs: Bible texts, references, imports and song formats.
+//! Scripture and songs: Bible references, Bible texts with full-text search, Bible imports, song
+//! formats, chords. Design notes and the reference grammar: `docs/scripture.md`.
 //!
-//! Main types, and what the UI and CLI call (through `cnt-app`):
-//! - [`Reference`]: parse what people type (`Jn 3:16-18`, `1co13 4`, `Juan 3:16`) and format it back;
-//!   the canon in [`BOOKS`] / [`Book`] checks every chapter and verse.
+//! What the UI and CLI call (through `cnt-app`, never directly from a screen):
+//! - References: [`Reference::parse`] (`Jn 3:16-18`, `1co13 4`, `Juan 3:16`), `to_string()` /
+//!   [`Reference::display_in`] to show one, [`Reference::osis`]; the canon in [`BOOKS`] / [`Book`].
+//! - Bibles: [`bible::BibleStore`] — `open(path)`, `install_bundled()` (the WEB, no network),
+//!   `import(path, &ImportOptions, &mut progress)`, `translations()`, `lookup(&Reference, code)`,
+//!   `search(query, code, &Filter)`, `parallel(&Reference, left, right)`, `remove(code)`.
+//! - Songs: [`song::Song::import`] (OpenLyrics 0.8/0.9, ChordPro, CCLI `.txt`/`.usr`),
+//!   [`song::openlp::read_database`], exports [`song::openlyrics::write`] and
+//!   [`song::chordpro::write`], [`song::Song::transposed`] / [`song::Song::with_capo`], and
+//!   [`song::chord::Chord`] for parsing, transposition and Nashville numbers.
 //!
-//! Threading: everything here is synchronous; a store handle is used from one thread at a time (the
-//! caller runs long imports on a blocking thread). No dependency on other client crates except
-//! `cnt-model`; no UI types.
+//! Bible texts live in their own SQLite file (`bible.db`), not the library database: see
+//! [`bible`] for why. Every import runs in one transaction, so a failed import leaves nothing; XML is
+//! read as a stream (quick-xml), so memory stays bounded on large files. Errors ([`Error`]) name the
+//! file, line and element, or the column of a reference, and say what is wrong.
+//!
+//! Threading: everything here is synchronous; a [`bible::BibleStore`] is used from one thread at a
+//! time (the app runs imports on a blocking thread and reports [`bible::Progress`]). No dependency
+//! on other client crates except `cnt-model`; no UI types; quick-xml and encoding_rs types never
+//! appear in the public API, and rusqlite only as the source inside [`Error::Database`].
 
 pub mod bible;
 mod canon;
