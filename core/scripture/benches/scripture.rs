@@ -42,7 +42,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         (self.0 >> 33) % n
     }
 }
@@ -51,7 +54,11 @@ fn import_once(dir: &Path, source: &Path, format: Option<BibleFormat>) -> (Durat
     let db = dir.join(format!("bench-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&db);
     let mut store = BibleStore::open(&db).expect("open");
-    let options = ImportOptions { format, replace: true, ..ImportOptions::default() };
+    let options = ImportOptions {
+        format,
+        replace: true,
+        ..ImportOptions::default()
+    };
     let start = Instant::now();
     let t = store.import(source, &options, &mut |_| {}).expect("import");
     let elapsed = start.elapsed();
@@ -63,13 +70,30 @@ fn import_once(dir: &Path, source: &Path, format: Option<BibleFormat>) -> (Durat
 fn imports(dir: &Path) {
     println!("== Bible imports (median of 3, temp-file database, one transaction each)");
     let cases: [(&str, PathBuf, Option<BibleFormat>); 4] = [
-        ("WEB, tehshrike JSON (66 books)", data("bible/web_json_tehshrike"), Some(BibleFormat::TehShrikeJson)),
-        ("KJV, aruljohn JSON (66 books)", data("bible/kjv_json_aruljohn"), None),
-        ("YLT NT, Zefania XML", data("bible/open-bibles/eng-ylt.zefania.xml"), None),
-        ("OEB (partial), OSIS XML", data("bible/open-bibles/eng-us-oeb.osis.xml"), None),
+        (
+            "WEB, tehshrike JSON (66 books)",
+            data("bible/web_json_tehshrike"),
+            Some(BibleFormat::TehShrikeJson),
+        ),
+        (
+            "KJV, aruljohn JSON (66 books)",
+            data("bible/kjv_json_aruljohn"),
+            None,
+        ),
+        (
+            "YLT NT, Zefania XML",
+            data("bible/open-bibles/eng-ylt.zefania.xml"),
+            None,
+        ),
+        (
+            "OEB (partial), OSIS XML",
+            data("bible/open-bibles/eng-us-oeb.osis.xml"),
+            None,
+        ),
     ];
     for (name, path, format) in cases {
-        let mut runs: Vec<(Duration, u64)> = (0..3).map(|_| import_once(dir, &path, format)).collect();
+        let mut runs: Vec<(Duration, u64)> =
+            (0..3).map(|_| import_once(dir, &path, format)).collect();
         runs.sort_unstable_by_key(|r| r.0);
         let (t, verses) = runs[1];
         println!(
@@ -82,7 +106,12 @@ fn imports(dir: &Path) {
     let mut store = BibleStore::open(&db).expect("open");
     let start = Instant::now();
     store.install_bundled().expect("install");
-    println!("{:<44} {:>6} verses  {:>7.2} s", "bundled WEB first start (install_bundled)", 31_098, start.elapsed().as_secs_f64());
+    println!(
+        "{:<44} {:>6} verses  {:>7.2} s",
+        "bundled WEB first start (install_bundled)",
+        31_098,
+        start.elapsed().as_secs_f64()
+    );
 }
 
 fn lookups(store: &BibleStore) {
@@ -96,7 +125,11 @@ fn lookups(store: &BibleStore) {
         let verse = rng.next(u64::from(verses)) as u16 + 1;
         let text = match i % 4 {
             0 => format!("{} {chapter}:{verse}", book.name),
-            1 => format!("{} {chapter}:{verse}-{}", book.osis, verse.saturating_add(3).min(verses)),
+            1 => format!(
+                "{} {chapter}:{verse}-{}",
+                book.osis,
+                verse.saturating_add(3).min(verses)
+            ),
             2 => format!("{} {chapter}", book.name_es),
             _ => format!("{}{chapter} {verse}", book.abbreviations[0]),
         };
@@ -128,7 +161,10 @@ fn searches(store: &BibleStore) {
         ("faith hope love", SearchScope::All),
         ("Jesus", SearchScope::Testament(Testament::New)),
         ("covenant", SearchScope::Testament(Testament::Old)),
-        ("love", SearchScope::Book(Book::by_osis("1Cor").expect("1Cor"))),
+        (
+            "love",
+            SearchScope::Book(Book::by_osis("1Cor").expect("1Cor")),
+        ),
         ("\"in the beginning\"", SearchScope::All),
         ("Melchizedek", SearchScope::All),
     ];
@@ -156,7 +192,12 @@ fn searches(store: &BibleStore) {
 fn songs() {
     println!("== Songs");
     let mut files = Vec::new();
-    for dir in ["lyrics/openlyrics/examples", "lyrics/openlyrics/songs", "openlp/songs/openlyrics", "lyrics/chordpro"] {
+    for dir in [
+        "lyrics/openlyrics/examples",
+        "lyrics/openlyrics/songs",
+        "openlp/songs/openlyrics",
+        "lyrics/chordpro",
+    ] {
         for entry in std::fs::read_dir(data(dir)).expect("dir").flatten() {
             let p = entry.path();
             if Song::import(&p).is_ok() {
@@ -174,8 +215,15 @@ fn songs() {
         }
     }
     let t = start.elapsed();
-    println!("import {n} songs ({} files × {rounds}, OpenLyrics + ChordPro): {:.0} songs/s", files.len(), n as f64 / t.as_secs_f64());
-    let parsed: Vec<Song> = files.iter().map(|f| Song::import(f).expect("import")).collect();
+    println!(
+        "import {n} songs ({} files × {rounds}, OpenLyrics + ChordPro): {:.0} songs/s",
+        files.len(),
+        n as f64 / t.as_secs_f64()
+    );
+    let parsed: Vec<Song> = files
+        .iter()
+        .map(|f| Song::import(f).expect("import"))
+        .collect();
     let start = Instant::now();
     let mut m = 0;
     for _ in 0..rounds {
@@ -184,7 +232,10 @@ fn songs() {
             m += 1;
         }
     }
-    println!("export {m} songs to OpenLyrics 0.9: {:.0} songs/s", m as f64 / start.elapsed().as_secs_f64());
+    println!(
+        "export {m} songs to OpenLyrics 0.9: {:.0} songs/s",
+        m as f64 / start.elapsed().as_secs_f64()
+    );
     let start = Instant::now();
     let mut k = 0;
     for _ in 0..rounds {
@@ -193,7 +244,10 @@ fn songs() {
             k += 1;
         }
     }
-    println!("transpose {k} songs by +3: {:.0} songs/s", k as f64 / start.elapsed().as_secs_f64());
+    println!(
+        "transpose {k} songs by +3: {:.0} songs/s",
+        k as f64 / start.elapsed().as_secs_f64()
+    );
 }
 
 /// Peak resident memory of this process so far (Linux `VmHWM`), in MiB.
@@ -201,9 +255,11 @@ fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|kb| kb.parse::<f64>().ok())
+            })
         })
         .map_or(0.0, |kb| kb / 1024.0)
 }
@@ -215,8 +271,15 @@ fn huge(dir: &Path) {
     println!("== Huge file (synthetic Zefania, every verse ~3 KB)");
     let path = dir.join("huge.xml");
     let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
-    writeln!(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<XMLBIBLE biblename=\"Huge\">").expect("write");
-    let words = ["grace", "peace", "light", "mercy", "truth", "spirit", "word", "life", "faith", "hope", "love", "joy"];
+    writeln!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<XMLBIBLE biblename=\"Huge\">"
+    )
+    .expect("write");
+    let words = [
+        "grace", "peace", "light", "mercy", "truth", "spirit", "word", "life", "faith", "hope",
+        "love", "joy",
+    ];
     let mut rng = Lcg(7);
     for (b, book) in BOOKS.iter().enumerate() {
         writeln!(out, "<BIBLEBOOK bnumber=\"{}\">", b + 1).expect("write");
@@ -225,7 +288,8 @@ fn huge(dir: &Path) {
             for v in 1..=book.verses(c).unwrap_or(0) {
                 write!(out, "<VERS vnumber=\"{v}\">").expect("write");
                 for _ in 0..500 {
-                    write!(out, "{} ", words[rng.next(words.len() as u64) as usize]).expect("write");
+                    write!(out, "{} ", words[rng.next(words.len() as u64) as usize])
+                        .expect("write");
                 }
                 writeln!(out, "</VERS>").expect("write");
             }
