@@ -8,7 +8,8 @@
 //! looks like one (`v1`, `c`); outside them, blank lines separate verses. `{chorus}` (and a comment
 //! that only says "Chorus") repeats the last chorus in the order. `{transpose: n}` moves following
 //! chords by n semitones until `{transpose}` ends it; the stored chords are the transposed ones.
-//! Grids, ABC/Lilypond blocks, `#` comments, `[*annotations]`, `[N.C.]` and unknown directives are
+//! `{x_slide_break}` (this crate's extension; ChordPro ignores `x_` directives it does not know) marks
+//! an optional slide break before the next line. Grids, ABC/Lilypond blocks, `#` comments, `[*annotations]`, `[N.C.]` and unknown directives are
 //! skipped. Any other chord that cannot be read is an error naming line and column.
 
 use std::path::Path;
@@ -47,6 +48,8 @@ struct Parser<'p> {
     explicit_order: bool,
     /// Chord names the song defines with `{define}` / `{chord}`: accepted as written.
     defined: std::collections::HashSet<String>,
+    /// `{x_slide_break}` seen: the next line starts a new slide.
+    slide_break: bool,
 }
 
 impl Parser<'_> {
@@ -79,7 +82,10 @@ impl Parser<'_> {
         }
     }
 
-    fn push_line(&mut self, line: Line) {
+    fn push_line(&mut self, mut line: Line) {
+        if std::mem::take(&mut self.slide_break) {
+            line.break_before = self.current.as_ref().is_some_and(|s| !s.lines.is_empty());
+        }
         if self.current.is_none() {
             let name = self.next_name(SectionKind::Verse);
             self.current = Some(Section {
@@ -196,6 +202,7 @@ impl Parser<'_> {
                 }
             }
             "chorus" if value.is_empty() => self.repeat_chorus(),
+            "x_slide_break" => self.slide_break = true,
             "define" | "chord" => {
                 let name = value.split([':', ' ']).next().unwrap_or("");
                 if !name.is_empty() {
@@ -347,6 +354,7 @@ fn chord_only_line(chords: &str, _line_no: usize) -> Line {
             .into_iter()
             .map(|(_, c)| (0, c))
             .collect(),
+        break_before: false,
     }
 }
 
@@ -441,6 +449,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Song> {
         counters: std::collections::HashMap::new(),
         explicit_order: false,
         defined: std::collections::HashSet::new(),
+        slide_break: false,
     };
     for (i, raw) in text.lines().enumerate() {
         let line_no = i + 1;
@@ -553,6 +562,9 @@ pub fn write(song: &Song) -> String {
         line(String::new());
         line(format!("{{start_of_{env}: {}}}", s.name));
         for l in &s.lines {
+            if l.break_before {
+                line("{x_slide_break}".to_owned());
+            }
             line(l.inline());
         }
         line(format!("{{end_of_{env}}}"));

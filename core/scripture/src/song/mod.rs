@@ -4,7 +4,7 @@
 //!  OpenLyrics 0.8/0.9 ─┐                         ┌─► OpenLyrics 0.9 (export)
 //!  ChordPro, .crd ─────┤                         │
 //!  CCLI .txt / .usr ───┼──► Song { titles, authors, …, sections: [Section { lines: [Line] }], order }
-//!  OpenLP songs.sqlite ┘                         └─► ChordPro (export)
+//!  OpenSong, OpenLP db ┘                         └─► ChordPro (export)
 //! ```
 //!
 //! A [`Line`] is its text plus chords at byte offsets into it, which is what both inline formats
@@ -17,6 +17,7 @@ pub mod chord;
 pub mod chordpro;
 pub mod openlp;
 pub mod openlyrics;
+pub mod opensong;
 
 use std::path::Path;
 
@@ -114,6 +115,9 @@ pub struct Line {
     pub text: String,
     /// Chords at byte offsets into `text` (`text.len()` for a chord after the last word), in order.
     pub chords: Vec<(usize, Chord)>,
+    /// An optional slide break before this line: a long section may be shown as two slides here
+    /// (OpenLyrics `<lines break="optional">`, OpenSong `||`, OpenLP `[---]`, ChordPro `{x_slide_break}`).
+    pub break_before: bool,
 }
 
 impl Line {
@@ -121,7 +125,7 @@ impl Line {
     pub fn plain(text: impl Into<String>) -> Self {
         Self {
             text: text.into(),
-            chords: Vec::new(),
+            ..Self::default()
         }
     }
 
@@ -164,6 +168,7 @@ impl Line {
         Line {
             text: self.text.clone(),
             chords: self.chords.iter().map(|(o, c)| (*o, f(c))).collect(),
+            break_before: self.break_before,
         }
     }
 }
@@ -233,6 +238,8 @@ pub enum SongFormat {
     CcliText,
     /// CCLI SongSelect `.usr` / `.bin` (INI-like).
     CcliUsr,
+    /// OpenSong XML (no extension; `<song>` with `<lyrics>` in OpenSong's text notation).
+    OpenSong,
 }
 
 impl Song {
@@ -333,6 +340,7 @@ impl Song {
             SongFormat::ChordPro => chordpro::read(path),
             SongFormat::CcliText => ccli::read_text(path),
             SongFormat::CcliUsr => ccli::read_usr(path),
+            SongFormat::OpenSong => opensong::read(path),
         }
     }
 
@@ -346,10 +354,15 @@ impl Song {
             .map(|e| e.to_string_lossy().to_lowercase())
             .unwrap_or_default();
         let head = read_head(path)?;
+        let opensong = head.contains("<song")
+            && !head.contains("openlyrics.info")
+            && !head.contains("<properties");
         Ok(match ext.as_str() {
+            "xml" if opensong => SongFormat::OpenSong,
             "xml" => SongFormat::OpenLyrics,
             "cho" | "chordpro" | "chopro" | "crd" | "pro" => SongFormat::ChordPro,
             "usr" | "bin" => SongFormat::CcliUsr,
+            _ if opensong => SongFormat::OpenSong,
             _ if head.trim_start().starts_with("<?xml") || head.contains("<song") => {
                 SongFormat::OpenLyrics
             }

@@ -1,7 +1,7 @@
 //! OpenLP's song database (`songs.sqlite`): every song with its authors (and their roles), topics,
 //! copyright, CCLI number, verse order and lyrics, which OpenLP stores as a small XML document
 //! (`<song version="1.0"><lyrics><verse type="v" label="1"><![CDATA[…]]></verse>…`) whose verse text
-//! may carry `[G]` chords and `{tag}` formatting.
+//! may carry `[G]` chords, `{tag}` formatting and `[---]` optional slide breaks.
 //!
 //! The database is opened read-only; a song whose lyrics cannot be read is an error naming its id.
 
@@ -123,10 +123,17 @@ fn lyrics_xml(xml_text: &str, path: &Path, element: &str) -> Result<Vec<Section>
                 let label = attr(&attrs, "label").unwrap_or("1").to_owned();
                 let lang = attr(&attrs, "lang").map(str::to_owned);
                 let text = xml.text_until_end().map_err(wrap)?;
-                let mut lines = Vec::new();
+                let mut lines: Vec<super::Line> = Vec::new();
+                let mut slide_break = false;
                 for (i, l) in text.trim_matches('\n').lines().enumerate() {
                     let l = strip_formatting(l);
-                    let line = super::chordpro::parse_inline(&l, i + 1, path).map_err(wrap)?;
+                    if l.trim() == "[---]" {
+                        // OpenLP's optional split.
+                        slide_break = true;
+                        continue;
+                    }
+                    let mut line = super::chordpro::parse_inline(&l, i + 1, path).map_err(wrap)?;
+                    line.break_before = std::mem::take(&mut slide_break) && !lines.is_empty();
                     lines.push(line);
                 }
                 sections.push(Section {

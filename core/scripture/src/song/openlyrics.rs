@@ -8,7 +8,9 @@
 //! Chord names (0.8) are kept as written after their root note; a name that does not start with a
 //! note (A–G, or H for B) is an error. On export, qualities with no 0.9 structure keep only their
 //! root and bass.
-//! Not kept: `part`, `repeat` and `break` of `<lines>` (several `<lines>` join into one section),
+//! Several `<lines>` join into one section; `break="optional"` on a group becomes
+//! [`Line::break_before`] on the next group's first line (and is written back the same way).
+//! Not kept: `part` and `repeat` of `<lines>`,
 //! songbooks, `transposition`, `released`, `variant`, `publisher`, `keywords`, `<format>` tag
 //! definitions and `<instrument>` sections.
 
@@ -225,6 +227,9 @@ fn parse(xml: &mut Xml) -> Result<Song> {
     if song.titles.is_empty() {
         return Err(xml.error("the song has no <title>"));
     }
+    if song.sections.is_empty() {
+        return Err(xml.error("the song has no <verse> in <lyrics>"));
+    }
     Ok(song)
 }
 
@@ -236,6 +241,15 @@ fn verse_lines(xml: &mut Xml) -> Result<Vec<Line>> {
     // Depth of a <comment> being skipped, and the text of a <tag> being read.
     let mut skip: Option<usize> = None;
     let mut tag: Option<(usize, String)> = None;
+    // The `<lines>` group being read has break="optional": the next group starts a new slide.
+    let mut optional_break = false;
+    let mut break_next = false;
+    let push = |lines: &mut Vec<Line>, mut line: Line, break_next: &mut bool| {
+        if std::mem::take(break_next) {
+            line.break_before = !lines.is_empty();
+        }
+        lines.push(line);
+    };
     loop {
         let ev = xml.next()?;
         if let Some(d) = skip {
@@ -262,7 +276,7 @@ fn verse_lines(xml: &mut Xml) -> Result<Vec<Line>> {
                 let comment_only = b.is_empty() && b.had_comment;
                 let line = b.finish();
                 if !comment_only {
-                    lines.push(line);
+                    push(&mut lines, line, &mut break_next);
                 }
             }
             Ev::Start(name, _) if name == "comment" => {
@@ -284,12 +298,17 @@ fn verse_lines(xml: &mut Xml) -> Result<Vec<Line>> {
                     }
                 }
             }
+            Ev::Start(name, attrs) if name == "lines" => {
+                optional_break = attr(&attrs, "break") == Some("optional");
+            }
             Ev::End(name) if name == "lines" => {
                 if b.is_empty() {
                     b.finish();
                 } else {
-                    lines.push(b.finish());
+                    let line = b.finish();
+                    push(&mut lines, line, &mut break_next);
                 }
+                break_next = std::mem::take(&mut optional_break);
             }
             Ev::End(_) if xml.stack.len() < depth => break,
             Ev::Eof => return Err(xml.error("the file ends inside <verse>")),
@@ -464,11 +483,36 @@ pub fn write(song: &Song) -> String {
             .as_deref()
             .map(|l| format!(" lang=\"{}\"", escape(l)))
             .unwrap_or_default();
-        x.push_str(&format!(
-            "    <verse name=\"{}\"{lang}>\n      <lines>",
-            rename(&s.name)
-        ));
+        x.push_str(&format!("    <verse name=\"{}\"{lang}>\n", rename(&s.name)));
+        // One <lines> group per slide; a group followed by another one carries break="optional".
+        let mut groups: Vec<&[Line]> = Vec::new();
+        let mut start = 0;
         for (i, line) in s.lines.iter().enumerate() {
+            if i > start && line.break_before {
+                groups.push(&s.lines[start..i]);
+                start = i;
+            }
+        }
+        groups.push(&s.lines[start..]);
+        for (g, group) in groups.iter().enumerate() {
+            let optional = if g + 1 < groups.len() {
+                " break=\"optional\""
+            } else {
+                ""
+            };
+            x.push_str(&format!("      <lines{optional}>"));
+            write_lines(&mut x, group);
+            x.push_str("</lines>\n");
+        }
+        x.push_str("    </verse>\n");
+    }
+    x.push_str("  </lyrics>\n</song>\n");
+    x
+}
+
+fn write_lines(x: &mut String, lines: &[Line]) {
+    {
+        for (i, line) in lines.iter().enumerate() {
             if i > 0 {
                 x.push_str("<br/>");
             }
@@ -502,17 +546,14 @@ pub fn write(song: &Song) -> String {
             }
             x.push_str(&escape(&line.text[at..]));
         }
-        if s.lines
+        if lines
             .last()
             .is_some_and(|l| l.text.is_empty() && l.chords.is_empty())
         {
             // A trailing <br/> is not a line of its own when read back, so an empty last line needs one more.
             x.push_str("<br/>");
         }
-        x.push_str("</lines>\n    </verse>\n");
     }
-    x.push_str("  </lyrics>\n</song>\n");
-    x
 }
 
 /// Parses OpenLyrics from a string (for tests and the OpenLP database, whose lyrics are XML).

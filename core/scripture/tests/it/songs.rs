@@ -322,3 +322,49 @@ fn openlp_chord_fixtures_equal_their_results() {
         assert!(source.chords().count() > 5);
     }
 }
+
+#[test]
+fn optional_slide_breaks_survive_both_exports() {
+    let format = import(&data("lyrics/openlyrics/examples/format.xml"));
+    let breaks: Vec<bool> = format.sections[0]
+        .lines
+        .iter()
+        .map(|l| l.break_before)
+        .collect();
+    assert_eq!(breaks, [false, false, true, false]);
+    let back =
+        openlyrics::parse_str(&openlyrics::write(&format), Path::new("format.xml")).expect("0.9");
+    assert_eq!(back.sections, format.sections);
+    let back =
+        chordpro::parse(&chordpro::write(&format), Path::new("format.cho")).expect("ChordPro");
+    assert_eq!(back.sections, format.sections);
+}
+
+#[test]
+fn opensong_songs_import_and_round_trip() {
+    let grace = import(&data("openlp/songs/opensong/Amazing Grace"));
+    assert_eq!(grace.title(), "Amazing Grace (Demonstration)");
+    assert_eq!(grace.sections.len(), 5);
+    assert_eq!(
+        grace.sections[4].lines[3].inline(),
+        "Than [Bm]when we [A]first be[G]gun.[D]"
+    );
+    assert_eq!(grace.order, ["v1", "v2", "v3", "v4", "v5"]);
+    let garden = import(&data("openlp/songs/opensong/Beautiful Garden Of Prayer"));
+    assert_eq!(garden.order, ["v1", "c1", "v2", "c1", "v3", "c1"]);
+    assert_eq!(garden.themes, ["Prayer", "Devotion"]);
+    for song in [grace, garden] {
+        let xml = openlyrics::write(&song);
+        assert_eq!(
+            openlyrics::parse_str(&xml, Path::new("x.xml")).expect("0.9"),
+            song,
+            "{xml}"
+        );
+        let cho = chordpro::write(&song);
+        assert_eq!(
+            chordpro::parse(&cho, Path::new("x.cho")).expect("cho"),
+            song,
+            "{cho}"
+        );
+    }
+}
