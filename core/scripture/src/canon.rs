@@ -279,7 +279,6 @@ impl Book {
 /// `"II Kings"` → `"2 Kings"`, `"First John"` → `"1 John"`, `"1st Cor"` → `"1 Cor"`.
 fn normalise_number_prefix(name: &str) -> String {
     let trimmed = name.trim_start();
-    let lower = trimmed.to_lowercase();
     const PREFIXES: &[(&str, char)] = &[
         ("iii", '3'),
         ("ii", '2'),
@@ -300,26 +299,20 @@ fn normalise_number_prefix(name: &str) -> String {
         ("tercero", '3'),
         ("terceira", '3'),
         ("terceiro", '3'),
-    ];
-    for (prefix, digit) in PREFIXES {
-        if let Some(rest) = lower.strip_prefix(prefix)
-            && rest.starts_with(|c: char| c.is_whitespace() || c == '.')
-        {
-            return format!("{digit}{}", &trimmed[prefix.len()..]);
-        }
-    }
-    for (suffixed, digit) in [
         ("1a", '1'),
         ("2a", '2'),
         ("3a", '3'),
         ("1o", '1'),
         ("2o", '2'),
         ("3o", '3'),
-    ] {
-        if let Some(rest) = lower.strip_prefix(suffixed)
+    ];
+    for (prefix, digit) in PREFIXES {
+        // ASCII-only comparison on the original bytes, so slicing can never split a character.
+        if let (Some(head), Some(rest)) = (trimmed.get(..prefix.len()), trimmed.get(prefix.len()..))
+            && head.eq_ignore_ascii_case(prefix)
             && rest.starts_with(|c: char| c.is_whitespace() || c == '.')
         {
-            return format!("{digit}{}", &trimmed[2..]);
+            return format!("{digit}{rest}");
         }
     }
     trimmed.to_owned()

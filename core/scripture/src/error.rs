@@ -97,6 +97,9 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+    /// Writing an export failed.
+    #[error("cannot write the export: {0}")]
+    Write(#[source] std::io::Error),
     /// A file's content is wrong: names the file, the line and the element.
     #[error("{}:{line}: <{element}>: {message}", path.display())]
     Import {

@@ -727,6 +727,35 @@ mod tests {
     }
 
     #[test]
+    fn arbitrary_input_never_panics() {
+        // Deterministic pseudo-random strings over an alphabet of reference pieces, digits,
+        // punctuation and multi-byte characters.
+        const PIECES: [&str; 24] = [
+            "John", "jn", "1", "3", "16", ":", "-", "–", ";", ",", " ", ".", "I", "ii", "Cor", "İ",
+            "ǅ", "é", "0", "999", "Jude", "Ps", "Salmos", "\u{300}",
+        ];
+        let mut state = 12_345u64;
+        for _ in 0..5_000 {
+            let mut s = String::new();
+            for _ in 0..8 {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                let piece = PIECES[((state >> 33) % PIECES.len() as u64) as usize];
+                s.push_str(piece);
+            }
+            if let Ok(r) = Reference::parse(&s) {
+                // Whatever parses formats and parses back to the same thing.
+                assert_eq!(
+                    Reference::parse(&r.to_string()).ok(),
+                    Some(r.clone()),
+                    "{s}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn verse_ids_order_and_key() {
         let r = Reference::parse("Gen 1:1-2:3").expect("ref");
         let p = r.passages[0];

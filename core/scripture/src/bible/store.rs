@@ -437,16 +437,13 @@ impl BibleStore {
     /// backup or to bundle another public-domain text.
     ///
     /// # Errors
-    /// [`Error::UnknownTranslation`], [`Error::Database`], [`Error::Io`] from `out` (path empty).
+    /// [`Error::UnknownTranslation`], [`Error::Database`], [`Error::Write`] when `out` fails.
     pub fn export_tsv(&self, code: &str, out: &mut dyn std::io::Write) -> Result<()> {
         let t = self
             .translation(code)?
             .ok_or_else(|| Error::UnknownTranslation(code.to_owned()))?;
         let tid = translation_id(&self.conn, code)?;
-        let io = |source| Error::Io {
-            path: Default::default(),
-            source,
-        };
+        let io = Error::Write;
         writeln!(out, "#cnt-bible-tsv\t1").map_err(io)?;
         for (k, v) in [
             ("code", &t.code),

@@ -43,7 +43,7 @@ struct Parser<'p> {
     current: Option<Section>,
     block: Option<Block>,
     transpose: Vec<i8>,
-    pending_chords: Option<(usize, String)>,
+    pending_chords: Option<String>,
     counters: std::collections::HashMap<char, u32>,
     explicit_order: bool,
     /// Chord names the song defines with `{define}` / `{chord}`: accepted as written.
@@ -60,9 +60,9 @@ impl Parser<'_> {
     }
 
     fn close(&mut self) {
-        if let Some((line_no, chords)) = self.pending_chords.take() {
+        if let Some(chords) = self.pending_chords.take() {
             // A chord line with no words under it.
-            let line = chord_only_line(&chords, line_no);
+            let line = self.apply_transpose(chord_only_line(&chords));
             self.push_line(line);
         }
         if let Some(mut s) = self.current.take() {
@@ -201,7 +201,7 @@ impl Parser<'_> {
                     self.transpose.push(n);
                 }
             }
-            "chorus" if value.is_empty() => self.repeat_chorus(),
+            "chorus" => self.repeat_chorus(),
             "x_slide_break" => self.slide_break = true,
             "define" | "chord" => {
                 let name = value.split([':', ' ']).next().unwrap_or("");
@@ -284,8 +284,8 @@ impl Parser<'_> {
             return Ok(());
         }
         if line.trim().is_empty() {
-            if let Some((n, chords)) = self.pending_chords.take() {
-                self.push_line(self.apply_transpose(chord_only_line(&chords, n)));
+            if let Some(chords) = self.pending_chords.take() {
+                self.push_line(self.apply_transpose(chord_only_line(&chords)));
             }
             if self.block.is_none() {
                 self.close();
@@ -296,13 +296,13 @@ impl Parser<'_> {
             return Ok(());
         }
         if is_chord_line(line) {
-            if let Some((n, chords)) = self.pending_chords.replace((line_no, line.to_owned())) {
-                self.push_line(self.apply_transpose(chord_only_line(&chords, n)));
+            if let Some(chords) = self.pending_chords.replace(line.to_owned()) {
+                self.push_line(self.apply_transpose(chord_only_line(&chords)));
             }
             return Ok(());
         }
         let mut parsed = parse_line(line, line_no, self.path, &self.defined)?;
-        if let Some((_, chords)) = self.pending_chords.take() {
+        if let Some(chords) = self.pending_chords.take() {
             parsed = merge_chords_over_lyrics(&chords, parsed);
         }
         self.push_line(self.apply_transpose(parsed));
@@ -347,7 +347,7 @@ fn chord_tokens(line: &str) -> Vec<(usize, Chord)> {
     out
 }
 
-fn chord_only_line(chords: &str, _line_no: usize) -> Line {
+fn chord_only_line(chords: &str) -> Line {
     Line {
         text: String::new(),
         chords: chord_tokens(chords)

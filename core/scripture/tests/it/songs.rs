@@ -368,3 +368,47 @@ fn opensong_songs_import_and_round_trip() {
         );
     }
 }
+
+#[test]
+fn arbitrary_song_text_never_panics() {
+    // Pseudo-random ChordPro-ish text: directives, brackets, chords, multi-byte characters.
+    const PIECES: [&str; 20] = [
+        "{",
+        "}",
+        "[",
+        "]",
+        "G",
+        "C#m7",
+        "/",
+        "title:",
+        "soc",
+        "eoc",
+        "\n",
+        " ",
+        "Amazing",
+        "é",
+        "İ",
+        "|",
+        "{transpose: +2}",
+        "[*x]",
+        "#",
+        "b",
+    ];
+    let mut state = 99u64;
+    for _ in 0..3_000 {
+        let mut s = String::new();
+        for _ in 0..16 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            s.push_str(PIECES[((state >> 33) % PIECES.len() as u64) as usize]);
+        }
+        if let Ok(song) = chordpro::parse(&s, Path::new("fuzz.cho")) {
+            let _ = openlyrics::write(&song);
+            let _ = song.transposed(5).with_capo(3);
+            for line in song.sections.iter().flat_map(|s| &s.lines) {
+                let _ = line.chords_over_lyrics();
+            }
+        }
+    }
+}
