@@ -24,7 +24,7 @@ mod model;
 mod store;
 
 pub use import::{BibleFormat, ImportOptions, Progress};
-pub use model::{Break, Verse};
+pub use model::{Break, Verse, render_plain};
 pub use store::{
     BUNDLED_TRANSLATION, BibleStore, Filter, Hit, ParallelRow, SearchScope, Translation,
 };

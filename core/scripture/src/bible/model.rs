@@ -96,6 +96,53 @@ impl Verse {
     }
 }
 
+/// Lays verses out as plain text the way a reader shows them: headings on their own line, a blank
+/// line before each paragraph or stanza, poetry lines on lines of their own (indented by two spaces),
+/// and, with `numbers`, each verse's number before its first word (`16 For God so loved…`).
+pub fn render_plain(verses: &[Verse], numbers: bool) -> String {
+    let mut out = String::new();
+    let mut previous: Option<VerseId> = None;
+    for verse in verses {
+        if let Some(p) = previous
+            && (p.book != verse.id.book
+                || p.chapter != verse.id.chapter
+                || p.verse + 1 != verse.id.verse)
+            && !out.is_empty()
+        {
+            // A gap in the passage (or a new chapter) starts a new block.
+            out.push_str("\n\n");
+        }
+        if let Some(h) = &verse.heading {
+            if !out.is_empty() && !out.ends_with("\n\n") {
+                out.push_str("\n\n");
+            }
+            out.push_str(h);
+            out.push_str("\n\n");
+        }
+        for (i, (kind, text)) in verse.segments().into_iter().enumerate() {
+            match kind {
+                Some(Break::Paragraph | Break::Stanza)
+                    if !out.is_empty() && !out.ends_with("\n\n") =>
+                {
+                    out.push_str("\n\n");
+                }
+                Some(Break::Line) if !out.is_empty() && !out.ends_with('\n') => out.push('\n'),
+                None if !out.is_empty() && !out.ends_with(['\n', ' ']) => out.push(' '),
+                _ => {}
+            }
+            if verse.is_poetry() && (out.ends_with('\n') || out.is_empty()) && kind.is_some() {
+                out.push_str("  ");
+            }
+            if i == 0 && numbers {
+                out.push_str(&format!("{} ", verse.id.verse));
+            }
+            out.push_str(text);
+        }
+        previous = Some(verse.id);
+    }
+    out
+}
+
 /// Collects the pieces of one verse as an importer reads them, normalising whitespace and recording
 /// breaks at the right offsets.
 #[derive(Debug, Default)]
@@ -204,6 +251,43 @@ mod tests {
             verse.breaks
         );
         assert!(verse.is_poetry());
+    }
+
+    #[test]
+    fn passages_render_with_paragraphs_poetry_and_numbers() {
+        let verse =
+            |v: u16, text: &str, breaks: Vec<(usize, Break)>, heading: Option<&str>| Verse {
+                id: VerseId {
+                    book: 19,
+                    chapter: 23,
+                    verse: v,
+                },
+                text: text.into(),
+                breaks,
+                heading: heading.map(str::to_owned),
+            };
+        let psalm = [
+            verse(
+                1,
+                "Yahweh is my shepherd: I shall lack nothing.",
+                vec![(0, Break::Stanza), (23, Break::Line)],
+                Some("A Psalm by David."),
+            ),
+            verse(2, "He makes me lie down.", vec![(0, Break::Line)], None),
+        ];
+        assert_eq!(
+            render_plain(&psalm, true),
+            "A Psalm by David.\n\n  1 Yahweh is my shepherd:\n  I shall lack nothing.\n  2 He makes me lie down."
+        );
+        let prose = [
+            verse(1, "In the beginning.", vec![(0, Break::Paragraph)], None),
+            verse(2, "The earth was empty.", vec![], None),
+            verse(3, "God said.", vec![(0, Break::Paragraph)], None),
+        ];
+        assert_eq!(
+            render_plain(&prose, false),
+            "In the beginning. The earth was empty.\n\nGod said."
+        );
     }
 
     #[test]

@@ -513,3 +513,24 @@ fn rusqlite_free_set_version(path: &Path) -> bool {
     std::fs::write(path, bytes).expect("write db");
     true
 }
+
+#[test]
+fn passages_render_as_the_reader_shows_them() {
+    let store = web();
+    let psalm = store
+        .lookup(&Reference::parse("Ps 23:1-2").expect("ref"), "WEB")
+        .expect("Ps 23");
+    assert_eq!(
+        cnt_scripture::bible::render_plain(&psalm, true),
+        "A Psalm by David.\n\n  1 Yahweh is my shepherd:\n  I shall lack nothing.\n  2 He makes me lie down in green pastures.\n  He leads me beside still waters."
+    );
+    let john = store
+        .lookup(&Reference::parse("John 3:16-17").expect("ref"), "WEB")
+        .expect("John 3");
+    let text = cnt_scripture::bible::render_plain(&john, false);
+    assert!(
+        text.starts_with("For God so loved the world")
+            && text.contains("eternal life. For God didn’t send"),
+        "{text}"
+    );
+}
