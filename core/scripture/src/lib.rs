@@ -6,8 +6,9 @@
 //!   [`Reference::display_in`] to show one, [`Reference::osis`]; the canon in [`BOOKS`] / [`Book`].
 //! - Bibles: [`bible::BibleStore`] — `open(path)`, `install_bundled()` (the WEB, no network),
 //!   `import(path, &ImportOptions, &mut progress)`, `translations()`, `lookup(&Reference, code)`,
-//!   `search(query, code, &Filter)`, `parallel(&Reference, left, right)`, `remove(code)`.
-//! - Songs: [`song::Song::import`] (OpenLyrics 0.8/0.9, ChordPro, CCLI `.txt`/`.usr`),
+//!   `search(query, code, &Filter)`, `parallel(&Reference, left, right)`, `remove(code)`;
+//!   [`bible::render_plain`] lays a passage out as text (headings, paragraphs, poetry lines).
+//! - Songs: [`song::Song::import`] (OpenLyrics 0.8/0.9, ChordPro, CCLI `.txt`/`.usr`, OpenSong),
 //!   [`song::openlp::read_database`], exports [`song::openlyrics::write`] and
 //!   [`song::chordpro::write`], [`song::Song::transposed`] / [`song::Song::with_capo`], and
 //!   [`song::chord::Chord`] for parsing, transposition and Nashville numbers.

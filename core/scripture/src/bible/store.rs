@@ -227,6 +227,9 @@ impl BibleStore {
         )?;
         let meta = {
             let mut sink = import::Sink::new(&tx, next_id, progress)?;
+            if path.exists() {
+                sink.set_total(import::size_of(path));
+            }
             read(path, &mut sink)?;
             sink.finish()
         };

@@ -534,3 +534,33 @@ fn passages_render_as_the_reader_shows_them() {
         "{text}"
     );
 }
+
+#[test]
+fn progress_counts_verses_and_bytes() {
+    for source in [
+        "bible/kjv_json_aruljohn",
+        "bible/open-bibles/eng-ylt.zefania.xml",
+    ] {
+        let mut store = BibleStore::open_in_memory().expect("store");
+        let mut reports = Vec::new();
+        let t = store
+            .import(&data(source), &ImportOptions::default(), &mut |p| {
+                reports.push(p)
+            })
+            .expect("import");
+        let last = reports.last().copied().expect("a final report");
+        assert_eq!(last.verses, t.verses);
+        assert!(
+            last.total_bytes > 1_000_000 && last.bytes == last.total_bytes,
+            "{last:?}"
+        );
+        assert!(reports.len() >= 10, "reported along the way");
+        assert!(
+            reports
+                .windows(2)
+                .all(|w| w[0].verses <= w[1].verses && w[0].bytes <= w[1].bytes),
+            "{source}"
+        );
+        assert!(reports[reports.len() / 2].bytes < last.total_bytes);
+    }
+}

@@ -106,6 +106,7 @@ pub(crate) fn tehshrike(dir: &Path, sink: &mut Sink<'_>) -> Result<()> {
             }
         }
         flush(sink, current, &mut text, current_heading.take())?;
+        sink.file_done(super::size_of(&path));
     }
     if found == 0 {
         return Err(import_error(
@@ -182,6 +183,7 @@ pub(crate) fn aruljohn(dir: &Path, sink: &mut Sink<'_>) -> Result<()> {
                     .map_err(|m| import_error(&path, 0, "verse", m))?;
             }
         }
+        sink.file_done(super::size_of(&path));
     }
     Ok(())
 }

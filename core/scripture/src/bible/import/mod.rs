@@ -81,8 +81,10 @@ pub struct ImportOptions {
 pub struct Progress {
     /// Verses written so far.
     pub verses: u64,
-    /// Bytes of the current file read so far (0 when unknown).
+    /// Bytes read so far (over all files of a folder).
     pub bytes: u64,
+    /// Size of the file, or of all files in the folder (0 for the bundled text).
+    pub total_bytes: u64,
 }
 
 /// What a file says about itself.
@@ -103,6 +105,9 @@ pub(crate) struct Sink<'t> {
     seen: HashSet<VerseId>,
     progress: &'t mut dyn FnMut(Progress),
     pub(crate) meta: Meta,
+    /// Bytes of the files of a folder already read completely.
+    done_bytes: u64,
+    total_bytes: u64,
 }
 
 impl<'t> Sink<'t> {
@@ -120,7 +125,19 @@ impl<'t> Sink<'t> {
             seen: HashSet::new(),
             progress,
             meta: Meta::default(),
+            done_bytes: 0,
+            total_bytes: 0,
         })
+    }
+
+    /// Sets the size reported as [`Progress::total_bytes`].
+    pub(crate) fn set_total(&mut self, total_bytes: u64) {
+        self.total_bytes = total_bytes;
+    }
+
+    /// One file of a folder has been read completely.
+    pub(crate) fn file_done(&mut self, size: u64) {
+        self.done_bytes += size;
     }
 
     /// Writes one verse. Empty text is skipped. Returns a message (for the caller to place) when
@@ -161,7 +178,8 @@ impl<'t> Sink<'t> {
         if self.meta.verses.is_multiple_of(500) {
             (self.progress)(Progress {
                 verses: self.meta.verses,
-                bytes,
+                bytes: self.done_bytes + bytes,
+                total_bytes: self.total_bytes,
             });
         }
         Ok(())
@@ -170,7 +188,8 @@ impl<'t> Sink<'t> {
     pub(crate) fn finish(self) -> Meta {
         (self.progress)(Progress {
             verses: self.meta.verses,
-            bytes: 0,
+            bytes: self.total_bytes,
+            total_bytes: self.total_bytes,
         });
         self.meta
     }
@@ -240,6 +259,24 @@ fn has_ext(name: &str, exts: &[&str]) -> bool {
     Path::new(name)
         .extension()
         .is_some_and(|e| exts.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// The size of a file, or of the files directly in a folder.
+pub(crate) fn size_of(path: &Path) -> u64 {
+    if path.is_dir() {
+        std::fs::read_dir(path)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter_map(|e| e.metadata().ok())
+                    .filter(|m| m.is_file())
+                    .map(|m| m.len())
+                    .sum()
+            })
+            .unwrap_or(0)
+    } else {
+        std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+    }
 }
 
 /// Reads `path` in `format` into `sink`.

@@ -49,6 +49,7 @@ pub(crate) fn read(path: &Path, sink: &mut Sink<'_>) -> Result<()> {
         files.sort();
         for file in files {
             read_file(&file, sink)?;
+            sink.file_done(super::size_of(&file));
         }
         Ok(())
     } else {
