@@ -69,7 +69,7 @@ const STRUCTURES: &[(&str, &str)] = &[
 /// Reads an OpenLyrics file (0.8 or 0.9).
 ///
 /// # Errors
-/// [`Error::Io`]; [`Error::Import`] with line and element for malformed XML, an undeclared
+/// [`crate::Error::Io`]; [`crate::Error::Import`] with line and element for malformed XML, an undeclared
 /// encoding, a chord that cannot be read, a file that is not OpenLyrics.
 pub fn read(path: &Path) -> Result<Song> {
     let mut xml = Xml::open(path)?;
