@@ -18,8 +18,9 @@ pub enum Testament {
     New,
 }
 
-/// A book of the Bible.
+/// A book of the Bible. Only the 66 values in [`BOOKS`] exist (the type cannot be built elsewhere).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Book {
     /// OSIS code, e.g. `"1Cor"`.
     pub osis: &'static str,
