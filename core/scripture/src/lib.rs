@@ -8,7 +8,8 @@
 //!   `import(path, &ImportOptions, &mut progress)`, `translations()`, `lookup(&Reference, code)`,
 //!   `search(query, code, &Filter)`, `parallel(&Reference, left, right)`, `remove(code)`;
 //!   [`bible::render_plain`] lays a passage out as text (headings, paragraphs, poetry lines).
-//! - Songs: [`song::Song::import`] (OpenLyrics 0.8/0.9, ChordPro, CCLI `.txt`/`.usr`, OpenSong),
+//! - Songs: [`song::Song::import`] (OpenLyrics 0.8/0.9, ChordPro, CCLI `.txt`/`.usr`, OpenSong,
+//!   SongBeamer),
 //!   [`song::openlp::read_database`], exports [`song::openlyrics::write`] and
 //!   [`song::chordpro::write`], [`song::Song::transposed`] / [`song::Song::with_capo`], and
 //!   [`song::chord::Chord`] for parsing, transposition and Nashville numbers.

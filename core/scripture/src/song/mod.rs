@@ -4,7 +4,9 @@
 //!  OpenLyrics 0.8/0.9 ─┐                         ┌─► OpenLyrics 0.9 (export)
 //!  ChordPro, .crd ─────┤                         │
 //!  CCLI .txt / .usr ───┼──► Song { titles, authors, …, sections: [Section { lines: [Line] }], order }
-//!  OpenSong, OpenLP db ┘                         └─► ChordPro (export)
+//!  OpenSong ───────────┤                         │
+//!  SongBeamer .sng ────┤                         └─► ChordPro (export)
+//!  OpenLP songs.sqlite ┘
 //! ```
 //!
 //! A [`Line`] is its text plus chords at byte offsets into it, which is what both inline formats
@@ -18,6 +20,7 @@ pub mod chordpro;
 pub mod openlp;
 pub mod openlyrics;
 pub mod opensong;
+pub mod songbeamer;
 
 use std::path::Path;
 
@@ -240,6 +243,8 @@ pub enum SongFormat {
     CcliUsr,
     /// OpenSong XML (no extension; `<song>` with `<lyrics>` in OpenSong's text notation).
     OpenSong,
+    /// SongBeamer `.sng`.
+    SongBeamer,
 }
 
 impl Song {
@@ -341,6 +346,7 @@ impl Song {
             SongFormat::CcliText => ccli::read_text(path),
             SongFormat::CcliUsr => ccli::read_usr(path),
             SongFormat::OpenSong => opensong::read(path),
+            SongFormat::SongBeamer => songbeamer::read(path),
         }
     }
 
@@ -362,6 +368,7 @@ impl Song {
             "xml" => SongFormat::OpenLyrics,
             "cho" | "chordpro" | "chopro" | "crd" | "pro" => SongFormat::ChordPro,
             "usr" | "bin" => SongFormat::CcliUsr,
+            "sng" => SongFormat::SongBeamer,
             _ if opensong => SongFormat::OpenSong,
             _ if head.trim_start().starts_with("<?xml") || head.contains("<song") => {
                 SongFormat::OpenLyrics

@@ -104,7 +104,13 @@ impl LineBuilder {
     fn finish(&mut self) -> Line {
         self.had_comment = false;
         let mut line = std::mem::take(&mut self.line);
-        let trimmed = line.text.trim_end().len();
+        // Trailing whitespace goes, except a space that separates the words from a final chord.
+        let last_chord = line.chords.last().map_or(0, |(o, _)| *o);
+        let trimmed = line
+            .text
+            .trim_end()
+            .len()
+            .max(last_chord.min(line.text.len()));
         line.text.truncate(trimmed);
         for (o, _) in &mut line.chords {
             *o = (*o).min(trimmed);

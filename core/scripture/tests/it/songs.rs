@@ -412,3 +412,33 @@ fn arbitrary_song_text_never_panics() {
         }
     }
 }
+
+#[test]
+fn songbeamer_chords_land_on_their_lines_and_round_trip() {
+    let song = import(&data("openlp/songs/songbeamer/Amazing Grace.sng"));
+    assert_eq!(song.title(), "Amazing grace");
+    assert_eq!(song.authors[0].role, AuthorRole::Words);
+    assert_eq!(song.order, ["v1", "v2", "v3", "v4", "v5"]);
+    assert_eq!(
+        song.sections[0].lines[3].inline(),
+        "Was b[E7]lind but no[A7]w i [D]see [A7]"
+    );
+    let xml = openlyrics::write(&song);
+    assert_eq!(
+        openlyrics::parse_str(&xml, Path::new("x.xml")).expect("0.9"),
+        song,
+        "{xml}"
+    );
+    let cho = chordpro::write(&song);
+    assert_eq!(
+        chordpro::parse(&cho, Path::new("x.cho")).expect("cho"),
+        song,
+        "{cho}"
+    );
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("bad.sng");
+    std::fs::write(&bad, "#Title=x\n#Chords=not base64!\n---\nVerse 1\nla la\n").expect("write");
+    let msg = Song::import(&bad).expect_err("bad chords").to_string();
+    assert!(msg.contains("bad.sng:2: <#Chords>: not base64"), "{msg}");
+}
