@@ -10,8 +10,8 @@
 //! ```
 //!
 //! **Why a file of its own** (`bible.db`, not the library database): Bible texts are large (the WEB
-//! with its index is ~20 MB), read-mostly, never synced, and can always be rebuilt from `assets/` or the
-//! user's import files. Keeping them apart keeps the library's migrations, backups and sync
+//! with its index is a 7.9 MB file; every imported translation adds as much), read-mostly, never
+//! synced, and can always be rebuilt from `assets/` or the user's import files. Keeping them apart keeps the library's migrations, backups and sync
 //! transactions small, lets a damaged or half-written Bible file be deleted and reinstalled without
 //! touching playlists or drafts, and lets an import hold a long write transaction without blocking
 //! the library's writer.

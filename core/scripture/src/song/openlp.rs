@@ -4,6 +4,9 @@
 //! may carry `[G]` chords, `{tag}` formatting and `[---]` optional slide breaks.
 //!
 //! The database is opened read-only; a song whose lyrics cannot be read is an error naming its id.
+//! The tables and columns read (`songs`, `authors`, `authors_songs.author_type`, `topics`,
+//! `songs_topics`) are those of OpenLP 2.4–3.x as written from its `db.py`; `shared/data` holds no real
+//! OpenLP database, so the tests build one with that schema.
 
 use std::path::Path;
 
