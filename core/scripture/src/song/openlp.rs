@@ -5,8 +5,8 @@
 //!
 //! The database is opened read-only; a song whose lyrics cannot be read is an error naming its id.
 //! The tables and columns read (`songs`, `authors`, `authors_songs.author_type`, `topics`,
-//! `songs_topics`) are those of OpenLP 2.4–3.x as written from its `db.py`; `shared/data` holds no real
-//! OpenLP database, so the tests build one with that schema.
+//! `songs_topics`) are those of OpenLP's `openlp/plugins/songs/lib/db.py` (checked against the 2023
+//! version); `shared/data` holds no real OpenLP database, so the tests build one with that schema.
 
 use std::path::Path;
 
@@ -78,21 +78,25 @@ pub fn read_database(path: &Path) -> Result<Vec<Song>> {
         song.ccli = ccli.filter(|c| !c.trim().is_empty());
         song.comments
             .extend(comments.filter(|c| !c.trim().is_empty()));
-        song.authors = authors_stmt
-            .query_map([id], |r| {
-                let name: String = r.get(0)?;
-                let kind: Option<String> = r.get(1)?;
-                Ok(Author {
-                    name,
-                    role: match kind.as_deref() {
-                        Some("words") => AuthorRole::Words,
-                        Some("music") => AuthorRole::Music,
-                        Some("translation") => AuthorRole::Translation(String::new()),
-                        _ => AuthorRole::Unspecified,
-                    },
-                })
-            })?
+        let rows: Vec<(String, Option<String>)> = authors_stmt
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
+        for (name, kind) in rows {
+            let roles = match kind.as_deref() {
+                Some("words") => vec![AuthorRole::Words],
+                Some("music") => vec![AuthorRole::Music],
+                // OpenLP's own convenience type: one row for both.
+                Some("words+music") => vec![AuthorRole::Words, AuthorRole::Music],
+                Some("translation") => vec![AuthorRole::Translation(String::new())],
+                _ => vec![AuthorRole::Unspecified],
+            };
+            for role in roles {
+                song.authors.push(Author {
+                    name: name.clone(),
+                    role,
+                });
+            }
+        }
         if let Some(stmt) = &mut topics_stmt {
             song.themes = stmt
                 .query_map([id], |r| r.get(0))?
@@ -122,7 +126,16 @@ fn lyrics_xml(xml_text: &str, path: &Path, element: &str) -> Result<Vec<Section>
         match xml.next().map_err(wrap)? {
             Ev::Eof => break,
             Ev::Start(name, attrs) if name == "verse" => {
-                let kind = attr(&attrs, "type").unwrap_or("v").to_lowercase();
+                // OpenLP 2.x writes v/c/b/p/i/e/o; 1.x wrote Verse/Chorus/Bridge/Pre-Chorus/…/Custom.
+                let kind = match attr(&attrs, "type").unwrap_or("v").to_lowercase().as_str() {
+                    "v" | "verse" => 'v',
+                    "c" | "chorus" => 'c',
+                    "b" | "bridge" => 'b',
+                    "p" | "pre-chorus" | "prechorus" => 'p',
+                    "i" | "intro" => 'i',
+                    "e" | "ending" => 'e',
+                    _ => 'o',
+                };
                 let label = attr(&attrs, "label").unwrap_or("1").to_owned();
                 let lang = attr(&attrs, "lang").map(str::to_owned);
                 let text = xml.text_until_end().map_err(wrap)?;

@@ -254,7 +254,7 @@ fn openlp_song_database_imports() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("songs.sqlite");
     let conn = rusqlite::Connection::open(&path).expect("create");
-    // The tables and columns OpenLP 2.4–3.x creates (openlp/plugins/songs/lib/db.py).
+    // The tables and columns of OpenLP's openlp/plugins/songs/lib/db.py (2023) that the importer reads.
     conn.execute_batch(
         r#"
         CREATE TABLE authors (id INTEGER PRIMARY KEY, first_name VARCHAR(128), last_name VARCHAR(128), display_name VARCHAR(255) NOT NULL);
@@ -269,12 +269,12 @@ fn openlp_song_database_imports() {
         INSERT INTO songs (id, title, alternate_title, lyrics, verse_order, copyright, ccli_number, search_title, search_lyrics) VALUES
           (1, 'Amazing Grace', 'New Britain',
            '<?xml version=''1.0'' encoding=''UTF-8''?>
-<song version="1.0"><lyrics><verse type="v" label="1"><![CDATA[A[D]mazing [D7]grace! How [G]sweet the [D]sound!
+<song version="1.0"><lyrics><verse type="Verse" label="1"><![CDATA[A[D]mazing [D7]grace! How [G]sweet the [D]sound!
 That saved a {r}wretch{/r} like me!]]></verse><verse type="c" label="1"><![CDATA[Praise God]]></verse></lyrics></song>',
            'v1 c1 v1', 'Public Domain', '22025', 'amazing grace', ''),
           (2, 'Broken', NULL, '<song version="1.0"><lyrics><verse type="v" label="1"><![CDATA[x [Q] y]]></verse></lyrics></song>',
            '', '', NULL, 'broken', '');
-        INSERT INTO authors_songs VALUES (1, 1, 'words'), (2, 1, 'music');
+        INSERT INTO authors_songs VALUES (1, 1, 'words'), (2, 1, 'words+music');
         INSERT INTO topics VALUES (1, 'Grace'), (2, 'Assurance');
         INSERT INTO songs_topics VALUES (1, 1), (1, 2);
         "#,
@@ -291,6 +291,10 @@ That saved a {r}wretch{/r} like me!]]></verse><verse type="c" label="1"><![CDATA
     assert_eq!(s.titles, ["Amazing Grace", "New Britain"]);
     assert_eq!(s.authors[0].role, AuthorRole::Words);
     assert_eq!(s.authors[1].name, "Edwin Excell");
+    assert_eq!(
+        (&s.authors[1].role, &s.authors[2].role),
+        (&AuthorRole::Words, &AuthorRole::Music)
+    );
     assert_eq!(s.themes, ["Assurance", "Grace"]);
     assert_eq!(
         (s.ccli.as_deref(), s.copyright.as_deref()),
