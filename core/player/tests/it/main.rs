@@ -1,0 +1,3 @@
+//! Integration tests of cnt-player against the shared test data (`../shared/data`).
+
+mod gapless;
