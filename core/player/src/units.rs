@@ -39,6 +39,27 @@ impl Position {
         })
     }
 
+    /// `ms` milliseconds, as a position at 1000 Hz (how LRC and other timed text count).
+    pub fn from_millis(ms: u64) -> Self {
+        Position {
+            frames: ms,
+            rate: 1000,
+        }
+    }
+
+    /// The same instant at another rate, rounded to the nearest frame.
+    pub fn at_rate(self, rate: u32) -> Result<Self> {
+        if rate == 0 {
+            return Err(Error::ZeroSampleRate);
+        }
+        let r = u128::from(self.rate);
+        let f = (u128::from(self.frames) * u128::from(rate) + r / 2) / r;
+        Ok(Position {
+            frames: u64::try_from(f).unwrap_or(u64::MAX),
+            rate,
+        })
+    }
+
     /// Frames from the start.
     pub fn frames(self) -> u64 {
         self.frames

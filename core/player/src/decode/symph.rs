@@ -42,6 +42,7 @@ pub struct SymphDecoder {
     scratch: Vec<f32>,
     /// `scratch` holds decoded frames not yet handed out (after a seek).
     pending: bool,
+    length_reported: bool,
 }
 
 fn sym_err(path: &Path, e: SymError) -> Error {
@@ -316,6 +317,7 @@ impl SymphDecoder {
             frames_are_ts,
             scratch: Vec::new(),
             pending: false,
+            length_reported: false,
         })
     }
 
@@ -327,13 +329,13 @@ impl SymphDecoder {
                 Ok(None) => return Ok(None),
                 Err(SymError::ResetRequired) => return Ok(None),
                 Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                    if let Some(frames) = self.info.frames {
-                        if self.pos < frames {
-                            return Err(Error::corrupt(
-                                &self.path,
-                                format!("file ends early: {} of {frames} frames", self.pos),
-                            ));
-                        }
+                    if let Some(frames) = self.info.frames
+                        && self.pos < frames
+                    {
+                        return Err(Error::corrupt(
+                            &self.path,
+                            format!("file ends early: {} of {frames} frames", self.pos),
+                        ));
                     }
                     return Ok(None);
                 }
@@ -374,6 +376,22 @@ impl SymphDecoder {
         self.scratch.clear();
         self.pos += frames as u64;
         frames
+    }
+
+    /// At the end of a lossless stream, the header's length must match what was decoded: a header that
+    /// lies means joins computed from it would be wrong, so it is an error (after the audio was played).
+    fn check_length(&mut self) -> Result<usize> {
+        if let (true, Some(n)) = (self.info.codec.is_lossless(), self.info.frames)
+            && self.pos != n
+            && !self.length_reported
+        {
+            self.length_reported = true;
+            return Err(Error::corrupt(
+                &self.path,
+                format!("the header says {n} frames but the stream has {}", self.pos),
+            ));
+        }
+        Ok(0)
     }
 
     /// Exact seek through symphonia, for formats whose timestamps are frames (lossless, no delay).
@@ -427,7 +445,7 @@ impl TrackDecoder for SymphDecoder {
             if self.pending {
                 self.pending = false;
             } else if self.decode_packet()?.is_none() {
-                return Ok(0);
+                return self.check_length();
             }
             let n = self.emit_scratch(out);
             if n > 0 {
