@@ -1,0 +1,355 @@
+//! The engine: queue edits while playing, seeks and cues, pause fade, repeat, shuffle, errors.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use cnt_player::{
+    Cue, CuePayload, CueTrack, MemorySink, MemoryTap, PlaybackStatus, Player, PlayerCmd,
+    PlayerEvent, Position, QueueItem, RenderOptions, RepeatMode, VerseRef, Volume,
+    render_to_memory, render_to_wav,
+};
+
+use crate::support::{data, reference, tracks, wav};
+
+fn gated_player(rate: u32) -> (Player, MemoryTap) {
+    let (sink, tap) = MemorySink::gated(rate, 2);
+    (Player::spawn(Box::new(sink)).expect("player"), tap)
+}
+
+fn items(paths: &[PathBuf]) -> Vec<QueueItem> {
+    paths.iter().map(|p| QueueItem::new(p.clone())).collect()
+}
+
+/// Collects events until the queue ends (the gate is opened first).
+fn until_end(p: &Player, tap: &MemoryTap) -> Vec<PlayerEvent> {
+    tap.open();
+    let mut out = Vec::new();
+    for ev in p.events().iter() {
+        let end = ev == PlayerEvent::QueueEnded;
+        out.push(ev);
+        if end {
+            break;
+        }
+    }
+    out
+}
+
+#[test]
+fn inserting_the_next_track_while_playing_keeps_the_join_exact() {
+    let t = tracks("44k/flac");
+    let (p, tap) = gated_player(44_100);
+    p.send(PlayerCmd::Append(items(&[t[0].clone(), t[2].clone()])))
+        .expect("send");
+    p.send(PlayerCmd::Play).expect("send");
+    tap.allow(100_000);
+    tap.wait_for(100_000);
+    p.send(PlayerCmd::Insert {
+        index: 1,
+        items: items(&[t[1].clone()]),
+    })
+    .expect("send");
+    until_end(&p, &tap);
+    assert!(tap.samples() == reference("44k"), "not the uncut signal");
+}
+
+#[test]
+fn removing_and_moving_entries_while_playing_keeps_joins_exact() {
+    let t = tracks("44k/flac");
+    let intruder = data("gapless/48k/flac/track01.flac");
+    let (p, tap) = gated_player(44_100);
+    // Queue: t1, intruder, t3, t2 → remove the intruder and move t2 before t3, all during t1.
+    p.send(PlayerCmd::Append(items(&[
+        t[0].clone(),
+        intruder,
+        t[2].clone(),
+        t[1].clone(),
+    ])))
+    .expect("send");
+    p.send(PlayerCmd::Play).expect("send");
+    tap.allow(50_000);
+    tap.wait_for(50_000);
+    p.send(PlayerCmd::Remove(1)).expect("send");
+    p.send(PlayerCmd::Move { from: 2, to: 1 }).expect("send");
+    until_end(&p, &tap);
+    assert!(tap.samples() == reference("44k"), "not the uncut signal");
+}
+
+fn lyric(ms_or_frames: Position, text: &str) -> Cue {
+    Cue {
+        at: ms_or_frames,
+        payload: CuePayload::Lyric {
+            text: text.into(),
+            words: vec![],
+        },
+    }
+}
+
+#[test]
+fn cues_fire_on_the_exact_sample_after_a_seek() {
+    let path = tracks("44k/wav")[0].clone();
+    let original = wav(&path);
+    let at = |f: u64| Position::new(f, 44_100).expect("rate");
+    let cues = CueTrack::new(vec![
+        lyric(at(10_000), "one"),
+        lyric(at(50_000), "two"),
+        lyric(at(100_000), "three"),
+        lyric(at(150_000), "four"),
+        Cue {
+            at: at(0),
+            payload: CuePayload::Verse(VerseRef {
+                reference: "Psalm 23:1".into(),
+                text: None,
+            }),
+        },
+    ]);
+    let (p, tap) = gated_player(44_100);
+    p.send(PlayerCmd::Append(vec![
+        QueueItem::new(path).with_cues(cues),
+    ]))
+    .expect("send");
+    p.send(PlayerCmd::Play).expect("send");
+    tap.allow(20_000);
+    tap.wait_for(20_000);
+    p.send(PlayerCmd::Seek(at(90_000))).expect("send");
+    let events = until_end(&p, &tap);
+    let out = tap.samples();
+    let mut fired = Vec::new();
+    let mut showing_after_seek = None;
+    for ev in &events {
+        match ev {
+            PlayerEvent::Cue {
+                cue, output_frame, ..
+            } => {
+                let f = cue.frame_at(44_100) as usize;
+                let o = *output_frame as usize;
+                // The sample heard at the event's output frame is the cue's sample of the track.
+                assert!(
+                    out[o * 2..(o + 256) * 2] == original[f * 2..(f + 256) * 2],
+                    "cue at {f} fired at output {o}, which is not that sample"
+                );
+                fired.push(f);
+            }
+            PlayerEvent::Showing { showing, .. } => showing_after_seek = Some(showing.clone()),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        fired,
+        vec![0, 10_000, 100_000, 150_000],
+        "50 000 was skipped by the seek"
+    );
+    let s = showing_after_seek.expect("Showing after the seek");
+    assert_eq!(s.lyric.map(|c| c.frame_at(44_100)), Some(50_000));
+    assert!(s.verse.is_some());
+    // The output is the first part, then the track from 90 000 on.
+    let cut = out.len() / 2 - (176_401 - 90_000);
+    assert!(out[cut * 2..] == original[90_000 * 2..]);
+    assert!(out[..cut * 2] == original[..cut * 2]);
+    // "Save this verse for later" keeps the reference.
+    p.send(PlayerCmd::SaveVerse).expect("send");
+    loop {
+        let ev = p
+            .events()
+            .recv_timeout(Duration::from_secs(60))
+            .expect("VerseSaved");
+        if let PlayerEvent::VerseSaved(v) = ev {
+            assert_eq!(v.reference, "Psalm 23:1");
+            break;
+        }
+    }
+    assert_eq!(p.state().saved_verses.len(), 1);
+}
+
+#[test]
+fn pause_fades_out_and_resume_loses_no_sample() {
+    let path = tracks("44k/wav")[2].clone();
+    let original = wav(&path);
+    let (p, tap) = gated_player(44_100);
+    p.send(PlayerCmd::Append(items(&[path]))).expect("send");
+    p.send(PlayerCmd::Play).expect("send");
+    tap.allow(30_000);
+    tap.wait_for(30_000);
+    p.send(PlayerCmd::Pause).expect("send");
+    tap.allow(5_000);
+    // Wait for the Paused status.
+    loop {
+        let ev = p
+            .events()
+            .recv_timeout(Duration::from_secs(60))
+            .expect("event");
+        if ev == PlayerEvent::StatusChanged(PlaybackStatus::Paused) {
+            break;
+        }
+    }
+    let paused_at = tap.frames() as usize;
+    let out = tap.samples();
+    // The last frame before the pause is faded to (near) silence; the one 5 ms earlier is not.
+    let last = out[(paused_at - 1) * 2].abs();
+    assert!(last < 0.01, "last sample before pause {last}");
+    assert_eq!(p.state().status, PlaybackStatus::Paused);
+    p.send(PlayerCmd::Play).expect("send");
+    until_end(&p, &tap);
+    let out = tap.samples();
+    assert_eq!(
+        out.len(),
+        original.len(),
+        "no sample lost or added by pause/resume"
+    );
+    // Away from the two fades, the output is the track itself.
+    assert!(out[..(paused_at - 300) * 2] == original[..(paused_at - 300) * 2]);
+    assert!(out[(paused_at + 300) * 2..] == original[(paused_at + 300) * 2..]);
+}
+
+#[test]
+fn a_failing_track_gives_an_error_event_and_playback_goes_on() {
+    let faulty = data(
+        "audio_conformance/flac-test-files/faulty/06 - missing streaminfo metadata block.flac",
+    );
+    let truncated = data("audio_conformance/flac-test-files/faulty/01 - wrong max blocksize.flac");
+    let missing = data("gapless/44k/flac/no-such-file.flac");
+    let good = tracks("44k/flac");
+    let files = vec![
+        good[0].clone(),
+        faulty.clone(),
+        missing.clone(),
+        good[1].clone(),
+        good[2].clone(),
+    ];
+    let (got, report) = render_to_memory(&files, RenderOptions::default()).expect("render");
+    assert!(
+        got == reference("44k"),
+        "the good tracks join exactly around the bad ones"
+    );
+    let errors: Vec<_> = report.tracks.iter().filter(|t| t.result.is_err()).collect();
+    assert_eq!(errors.len(), 2);
+    assert_eq!(errors[0].path, faulty);
+    assert_eq!(errors[1].path, missing);
+    // A track that fails mid-way: what decoded is played, then an error, then the next track.
+    // File 01 is mono at another rate: render at the good track's format.
+    let opts = RenderOptions {
+        rate: Some(44_100),
+        channels: Some(2),
+        ..RenderOptions::default()
+    };
+    let (got, report) = render_to_memory(&[truncated, good[2].clone()], opts).expect("render");
+    assert!(report.tracks[0].result.is_err());
+    assert_eq!(report.tracks[1].frames, 99_599);
+    assert!(got.len() >= 99_599);
+}
+
+#[test]
+fn every_faulty_flac_in_a_queue_gives_an_event_never_a_panic() {
+    let dir = data("audio_conformance/flac-test-files/faulty");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "flac"))
+        .collect();
+    files.sort();
+    let (_, report) = render_to_memory(&files, RenderOptions::default()).expect("render");
+    assert_eq!(
+        report.tracks.len(),
+        10,
+        "every file got a start or an error"
+    );
+    let errs = report.tracks.iter().filter(|t| t.result.is_err()).count();
+    assert_eq!(errs, 8, "all but 02 and 07 (valid audio with wrong hints)");
+}
+
+#[test]
+fn repeat_one_plays_the_track_again_exactly() {
+    let path = tracks("44k/wav")[2].clone();
+    let original = wav(&path);
+    let (p, tap) = gated_player(44_100);
+    p.send(PlayerCmd::SetRepeat(RepeatMode::One)).expect("send");
+    p.send(PlayerCmd::Append(items(&[path]))).expect("send");
+    p.send(PlayerCmd::Play).expect("send");
+    tap.allow(250_000);
+    tap.wait_for(250_000);
+    let out = tap.samples();
+    assert!(out[..original.len()] == original[..]);
+    assert!(out[original.len()..original.len() * 2] == original[..]);
+    p.send(PlayerCmd::Stop).expect("send");
+    tap.open();
+}
+
+#[test]
+fn shuffle_plays_every_entry_once_and_repeat_all_wraps() {
+    let t = tracks("44k/wav");
+    let (sink, tap) = MemorySink::new(44_100, 2);
+    let p = Player::spawn(Box::new(sink)).expect("player");
+    p.send(PlayerCmd::Append(items(&t))).expect("send");
+    p.send(PlayerCmd::SetShuffle(true)).expect("send");
+    p.send(PlayerCmd::Play).expect("send");
+    let mut started = Vec::new();
+    for ev in p.events().iter() {
+        match ev {
+            PlayerEvent::TrackStarted { entry, .. } => started.push(entry),
+            PlayerEvent::QueueEnded => break,
+            _ => {}
+        }
+    }
+    started.sort();
+    started.dedup();
+    assert_eq!(started.len(), 3);
+    assert_eq!(tap.frames(), 441_000);
+}
+
+#[test]
+fn next_previous_and_jump_change_track() {
+    let t = tracks("44k/wav");
+    let (p, tap) = gated_player(44_100);
+    p.send(PlayerCmd::Append(items(&t))).expect("send");
+    p.send(PlayerCmd::Play).expect("send");
+    tap.allow(10_000);
+    tap.wait_for(10_000);
+    p.send(PlayerCmd::Jump(2)).expect("send");
+    p.send(PlayerCmd::Previous).expect("send");
+    p.send(PlayerCmd::Next).expect("send");
+    let events = until_end(&p, &tap);
+    let starts: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            PlayerEvent::TrackStarted { entry, .. } => Some(entry.0),
+            _ => None,
+        })
+        .collect();
+    // Entry ids are 1, 2, 3 in queue order: 1 plays, jump to 3, previous → 2, next → 3.
+    assert_eq!(starts.last(), Some(&3));
+    assert!(starts.contains(&2));
+}
+
+#[test]
+fn volume_scales_samples() {
+    let path = tracks("44k/wav")[2].clone();
+    let original = wav(&path);
+    let (sink, tap) = MemorySink::new(44_100, 2);
+    let p = Player::spawn(Box::new(sink)).expect("player");
+    p.send(PlayerCmd::SetVolume(Volume::new(0.5).expect("volume")))
+        .expect("send");
+    p.send(PlayerCmd::Append(items(&[path]))).expect("send");
+    p.send(PlayerCmd::Play).expect("send");
+    for ev in p.events().iter() {
+        if ev == PlayerEvent::QueueEnded {
+            break;
+        }
+    }
+    let out = tap.samples();
+    assert_eq!(out.len(), original.len());
+    assert!(out.iter().zip(&original).all(|(o, i)| *o == i * 0.5));
+    assert_eq!(p.state().volume, Volume::new(0.5).ok());
+}
+
+#[test]
+fn render_to_wav_writes_the_exact_concatenation() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out.wav");
+    let report =
+        render_to_wav(&tracks("44k/flac"), &out, RenderOptions::default()).expect("render");
+    assert_eq!(report.joins(), vec![176_401, 341_401]);
+    assert_eq!(wav(&out), reference("44k"));
+    for t in &report.tracks {
+        let info = t.result.as_ref().expect("ok");
+        assert_eq!(info.gapless.source, cnt_player::TrimSource::Exact);
+    }
+}
