@@ -27,6 +27,14 @@ const RUN: &[(&str, &str)] = &[
         "keyboard shortcuts in the desktop window (tao)",
     ),
     ("libsoup-3.0-dev", "HTTP inside the webview"),
+    (
+        "libasound2-dev",
+        "ALSA, linked by the player's audio device output (rodio / cpal)",
+    ),
+    (
+        "libopus-dev",
+        "libopus, the player's Opus decoder (symphonia has none)",
+    ),
 ];
 
 /// (package, why), for the tests on top of [`RUN`].
@@ -41,6 +49,10 @@ const TEST: &[(&str, &str)] = &[
     (
         "python3-jwt",
         "PyJWT, an independent library that cross-checks the tokens cnt-server issues",
+    ),
+    (
+        "ffmpeg",
+        "the player benchmark compares our decode times with `ffmpeg -f null`",
     ),
 ];
 
