@@ -202,6 +202,8 @@ pub enum PlayerCmd {
     SetShuffle(bool),
     /// ReplayGain settings.
     SetReplayGain(ReplayGain),
+    /// Crossfade length between tracks, 0 (off, the default: gapless joins) to 12 s.
+    SetCrossfade(Duration),
     /// Keep the verse showing now in [`PlayerState::saved_verses`] ("save this verse for later").
     SaveVerse,
     /// End the engine thread.
@@ -308,6 +310,8 @@ pub struct PlayerState {
     pub shuffle: bool,
     /// ReplayGain.
     pub replay_gain: Option<ReplayGain>,
+    /// Crossfade length (zero: off).
+    pub crossfade: Duration,
     /// Verses saved for later, oldest first.
     pub saved_verses: Vec<VerseRef>,
     /// Last error (track or output), for a toast.
@@ -477,6 +481,39 @@ struct Current {
     cues: Option<CueTrack>,
 }
 
+/// The next entry while it fades in over the end of the current one.
+struct Incoming {
+    cur: Current,
+    /// Decoded frames of it not yet mixed.
+    buf: Vec<f32>,
+    /// Overlap length in frames (= the current track's remaining frames when it began).
+    len: u64,
+    done: u64,
+    /// Output frame of its first sample.
+    out_start: u64,
+    /// Output frame where the audible track changes (events switch to the incoming track there).
+    mid_out: u64,
+}
+
+/// Longest crossfade.
+const MAX_CROSSFADE: Duration = Duration::from_secs(12);
+
+/// Maps interleaved frames from `ch_in` to `ch_out` channels, appending to `dst`.
+fn map_into(src: &[f32], ch_in: usize, ch_out: usize, dst: &mut Vec<f32>) {
+    if ch_in == ch_out {
+        dst.extend_from_slice(src);
+        return;
+    }
+    for frame in src.chunks_exact(ch_in) {
+        match (ch_in, ch_out) {
+            (1, n) => dst.extend(std::iter::repeat_n(frame[0], n)),
+            (n, 1) => dst.push(frame.iter().sum::<f32>() / n as f32),
+            // Surround to fewer channels: the front channels come first in every layout we decode.
+            (_, n) => dst.extend((0..n).map(|c| frame.get(c).copied().unwrap_or(0.0))),
+        }
+    }
+}
+
 /// A stretch of output that maps linearly to one track.
 #[derive(Clone, Copy)]
 struct Segment {
@@ -511,6 +548,11 @@ struct Engine {
     shuffle_order: Vec<EntryId>,
     rng: u64,
     replay_gain: ReplayGain,
+    /// Crossfade in output frames (0 = off).
+    crossfade: u64,
+    incoming: Option<Incoming>,
+    /// The entry for which a crossfade was already tried (not retried every block).
+    crossfade_tried: Option<EntryId>,
     resampler: Option<(u32, Resample)>,
     /// Output frames the input consumed so far will produce.
     out_cursor: u64,
@@ -561,6 +603,9 @@ impl Engine {
             shuffle_order: Vec::new(),
             rng: seed,
             replay_gain: ReplayGain::default(),
+            crossfade: 0,
+            incoming: None,
+            crossfade_tried: None,
             resampler: None,
             out_cursor: 0,
             rs_base: 0,
@@ -638,6 +683,24 @@ impl Engine {
                 self.emit_now(e);
             }
         }
+    }
+
+    /// Before buffered audio is dropped (seek, skip, stop): events that belong to samples that will
+    /// now never be heard are dropped too; errors and ends are kept.
+    fn drop_unheard(&mut self) {
+        let played = self.out.played_frames();
+        self.pending.retain(|(f, e)| {
+            *f <= played
+                || !matches!(
+                    e,
+                    PlayerEvent::Cue { .. }
+                        | PlayerEvent::Position { .. }
+                        | PlayerEvent::Showing { .. }
+                        | PlayerEvent::TrackStarted { .. }
+                        | PlayerEvent::NotGapless { .. }
+                        | PlayerEvent::Seeked { .. }
+                )
+        });
     }
 
     fn set_status(&mut self, s: PlaybackStatus) {
@@ -739,6 +802,11 @@ impl Engine {
                 }
                 self.shared_mut(|s| s.replay_gain = Some(rg));
             }
+            PlayerCmd::SetCrossfade(d) => {
+                let d = d.min(MAX_CROSSFADE);
+                self.crossfade = (d.as_micros() as u64 * u64::from(self.rate)) / 1_000_000;
+                self.shared_mut(|s| s.crossfade = d);
+            }
             PlayerCmd::SaveVerse => {
                 let verse = self
                     .shared
@@ -808,6 +876,8 @@ impl Engine {
     }
 
     fn stop(&mut self) {
+        self.drop_unheard();
+        self.incoming = None;
         self.flush_resampler();
         self.out.discard_buffered();
         self.current = None;
@@ -909,6 +979,8 @@ impl Engine {
 
     /// An interrupting change of track (next, previous, jump): what is buffered is dropped.
     fn jump_to(&mut self, index: Option<usize>) {
+        self.drop_unheard();
+        self.incoming = None;
         self.out.discard_buffered();
         self.resampler = None;
         self.current = None;
@@ -996,20 +1068,18 @@ impl Engine {
             return;
         }
         cur.pos = frame;
+        self.incoming = None;
+        self.crossfade_tried = None;
         let showing = cur
             .cues
             .as_ref()
             .map(|c| c.showing(Position::new(frame, rate).unwrap_or(to)))
             .unwrap_or_default();
         self.carry.clear();
+        self.drop_unheard();
         self.out.discard_buffered();
         self.resampler = None;
         self.resync_cursor();
-        // Events that were waiting for audio that will now never be heard are dropped.
-        let played = self.out.played_frames();
-        self.pending.retain(|(f, e)| {
-            *f <= played || !matches!(e, PlayerEvent::Cue { .. } | PlayerEvent::Position { .. })
-        });
         self.segment = Some(Segment {
             out_start: self.out_cursor,
             track_start: frame,
@@ -1206,6 +1276,7 @@ impl Engine {
                 self.block.truncate(take * ch_in);
             }
         }
+        take = self.crossfade_split(take, ch_in);
         let Some(cur) = self.current.as_mut() else {
             return;
         };
@@ -1221,46 +1292,29 @@ impl Engine {
                     .collect()
             })
             .unwrap_or_default();
+        // During a crossfade the outgoing track's cues stop where the incoming one becomes the one heard.
+        let heard_until = self.incoming.as_ref().map_or(u64::MAX, |i| i.mid_out);
         for cue in cue_hits {
             let f = self.out_frame_of(cue.frame_at(rate));
-            self.schedule(
-                f,
-                PlayerEvent::Cue {
-                    entry: id,
-                    cue,
-                    output_frame: f,
-                },
-            );
-        }
-        // Position events, a few times a second of output.
-        let end_out = self.out_frame_of(start + take as u64);
-        let step = (self.config.position_interval.as_micros() as u64 * u64::from(self.rate)
-            / 1_000_000)
-            .max(1);
-        while self.next_position_event < end_out {
-            let f = self.next_position_event;
-            let track_f = match self.segment {
-                Some(s) => {
-                    s.track_start
-                        + (f.saturating_sub(s.out_start) * u64::from(s.in_rate)
-                            + u64::from(self.rate) / 2)
-                            / u64::from(self.rate)
-                }
-                None => start,
-            };
-            if let Ok(position) = Position::new(track_f, rate) {
+            if f < heard_until {
                 self.schedule(
                     f,
-                    PlayerEvent::Position {
+                    PlayerEvent::Cue {
                         entry: id,
-                        position,
+                        cue,
+                        output_frame: f,
                     },
                 );
             }
-            self.next_position_event += step;
         }
+        self.position_events(start + take as u64, id, rate, start);
         self.map_channels(ch_in);
-        self.apply_gain(gain);
+        if self.incoming.is_some() {
+            self.mix_incoming(take, gain);
+            self.apply_gain(1.0);
+        } else {
+            self.apply_gain(gain);
+        }
         self.write_block(rate, take as u64);
         if std::mem::take(&mut self.pause_after_write) {
             self.out.pause();
@@ -1268,23 +1322,212 @@ impl Engine {
         }
     }
 
-    fn map_channels(&mut self, ch_in: usize) {
-        let ch_out = usize::from(self.channels);
-        self.mapped.clear();
-        if ch_in == ch_out {
-            std::mem::swap(&mut self.mapped, &mut self.block);
+    /// Position events, a few times a second of output, up to the end of this block.
+    fn position_events(&mut self, block_end: u64, id: EntryId, rate: u32, start: u64) {
+        let end_out = self.out_frame_of(block_end);
+        let step = (self.config.position_interval.as_micros() as u64 * u64::from(self.rate)
+            / 1_000_000)
+            .max(1);
+        while self.next_position_event < end_out {
+            let f = self.next_position_event;
+            let (entry, track_f, r) = match (&self.incoming, self.segment) {
+                (Some(inc), _) if f >= inc.mid_out => {
+                    (inc.cur.id, f - inc.out_start, inc.cur.info.rate)
+                }
+                (_, Some(s)) => (
+                    id,
+                    s.track_start
+                        + (f.saturating_sub(s.out_start) * u64::from(s.in_rate)
+                            + u64::from(self.rate) / 2)
+                            / u64::from(self.rate),
+                    rate,
+                ),
+                (_, None) => (id, start, rate),
+            };
+            if let Ok(position) = Position::new(track_f, r) {
+                self.schedule(f, PlayerEvent::Position { entry, position });
+            }
+            self.next_position_event += step;
+        }
+    }
+
+    /// With a crossfade set, cuts the block where the overlap with the next track begins (the rest is
+    /// carried to the next round) and opens the next track there. Returns the frames to play now.
+    fn crossfade_split(&mut self, take: usize, ch_in: usize) -> usize {
+        if self.crossfade == 0
+            || self.incoming.is_some()
+            || self.fade.is_some()
+            || self.resampler.is_some()
+        {
+            return take;
+        }
+        let Some(cur) = self.current.as_ref() else {
+            return take;
+        };
+        let Some(total) = cur.info.frames else {
+            return take;
+        };
+        if cur.info.rate != self.rate || self.crossfade_tried == Some(cur.id) {
+            return take;
+        }
+        let overlap_start = total.saturating_sub(self.crossfade);
+        let (start, end) = (cur.pos, cur.pos + take as u64);
+        if end <= overlap_start {
+            return take;
+        }
+        if start < overlap_start {
+            let keep = (overlap_start - start) as usize;
+            let mut rest = self.block.split_off(keep * ch_in);
+            rest.append(&mut self.carry);
+            self.carry = rest;
+            return keep;
+        }
+        self.begin_crossfade(total - start);
+        take
+    }
+
+    /// Opens the next entry to fade in over the last `remaining` frames of the current one. Only when
+    /// both run at the output rate and the next one is long enough; otherwise the join stays gapless.
+    fn begin_crossfade(&mut self, remaining: u64) {
+        let Some(id) = self.current.as_ref().map(|c| c.id) else {
+            return;
+        };
+        self.crossfade_tried = Some(id);
+        let Some(index) = self
+            .queue
+            .iter()
+            .position(|e| e.id == id)
+            .and_then(|i| self.following(Some(i), true))
+        else {
+            return;
+        };
+        let (nid, item) = (self.queue[index].id, self.queue[index].item.clone());
+        // A file that fails here is reported when it is reached the ordinary way.
+        let Ok(decoder) = decode::open(&item.path) else {
+            return;
+        };
+        let info = decoder.info().clone();
+        if info.rate != self.rate || info.frames.is_none_or(|n| n < remaining) {
             return;
         }
-        for frame in self.block.chunks_exact(ch_in) {
-            match (ch_in, ch_out) {
-                (1, n) => self.mapped.extend(std::iter::repeat_n(frame[0], n)),
-                (n, 1) => self.mapped.push(frame.iter().sum::<f32>() / n as f32),
-                // Surround to fewer channels: the front channels come first in every layout we decode.
-                (_, n) => self
-                    .mapped
-                    .extend((0..n).map(|c| frame.get(c).copied().unwrap_or(0.0))),
+        let out_start = self.out_cursor;
+        let mid_out = out_start + remaining / 2;
+        self.schedule(
+            mid_out,
+            PlayerEvent::TrackStarted {
+                entry: nid,
+                info: info.clone(),
+                output_frame: out_start,
+            },
+        );
+        let showing = item
+            .cues
+            .as_ref()
+            .and_then(|c| {
+                Position::new(remaining / 2, info.rate)
+                    .ok()
+                    .map(|p| c.showing(p))
+            })
+            .unwrap_or_default();
+        self.schedule(
+            mid_out,
+            PlayerEvent::Showing {
+                entry: nid,
+                showing,
+            },
+        );
+        let gain = self.replay_gain.factor(&info, self.shuffle);
+        self.incoming = Some(Incoming {
+            cur: Current {
+                id: nid,
+                decoder,
+                info,
+                pos: 0,
+                gain,
+                cues: item.cues,
+            },
+            buf: Vec::new(),
+            len: remaining,
+            done: 0,
+            out_start,
+            mid_out,
+        });
+    }
+
+    /// Mixes `take` frames of the incoming track into `mapped` (equal-power curves; each track's own
+    /// ReplayGain; `out_gain` is the outgoing track's).
+    fn mix_incoming(&mut self, take: usize, out_gain: f32) {
+        let ch_out = usize::from(self.channels);
+        let Some(inc) = self.incoming.as_mut() else {
+            return;
+        };
+        let ch_b = usize::from(inc.cur.info.channels.max(1));
+        while inc.buf.len() < take * ch_b {
+            match inc.cur.decoder.next_block(&mut inc.buf) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
             }
         }
+        let got = (inc.buf.len() / ch_b).min(take);
+        let start = inc.cur.pos;
+        inc.cur.pos += got as u64;
+        let mut b = Vec::with_capacity(take * ch_out);
+        map_into(&inc.buf[..got * ch_b], ch_b, ch_out, &mut b);
+        inc.buf.drain(..got * ch_b);
+        b.resize(take * ch_out, 0.0);
+        let (len, done, in_gain) = (inc.len as f32, inc.done, inc.cur.gain);
+        for (i, (a, b)) in self
+            .mapped
+            .chunks_exact_mut(ch_out)
+            .zip(b.chunks_exact(ch_out))
+            .enumerate()
+        {
+            let r = ((done + i as u64) as f32 + 0.5) / len;
+            let (g_out, g_in) = (
+                (r * std::f32::consts::FRAC_PI_2).cos(),
+                (r * std::f32::consts::FRAC_PI_2).sin(),
+            );
+            for (x, y) in a.iter_mut().zip(b) {
+                *x = *x * out_gain * g_out + y * in_gain * g_in;
+            }
+        }
+        inc.done += take as u64;
+        // The incoming track's cues fire once it is the one heard.
+        let (nid, rate, out_start, mid_out) =
+            (inc.cur.id, inc.cur.info.rate, inc.out_start, inc.mid_out);
+        let hits: Vec<Cue> = inc
+            .cur
+            .cues
+            .as_ref()
+            .map(|c| {
+                c.starting_in(start, start + got as u64, rate)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        for cue in hits {
+            let f = out_start + cue.frame_at(rate);
+            if f >= mid_out {
+                self.schedule(
+                    f,
+                    PlayerEvent::Cue {
+                        entry: nid,
+                        cue,
+                        output_frame: f,
+                    },
+                );
+            }
+        }
+    }
+
+    fn map_channels(&mut self, ch_in: usize) {
+        self.mapped.clear();
+        map_into(
+            &self.block,
+            ch_in,
+            usize::from(self.channels),
+            &mut self.mapped,
+        );
     }
 
     fn apply_gain(&mut self, gain: f32) {
@@ -1400,6 +1643,17 @@ impl Engine {
                 output_frame: at,
             },
         );
+        if let Some(inc) = self.incoming.take() {
+            // The crossfade is over: the incoming track carries on from where the mix left it.
+            self.segment = Some(Segment {
+                out_start: inc.out_start,
+                track_start: 0,
+                in_rate: inc.cur.info.rate,
+            });
+            self.carry = inc.buf;
+            self.current = Some(inc.cur);
+            return;
+        }
         let idx = self.queue.iter().position(|e| e.id == cur.id);
         let next = match idx {
             Some(i) => self.following(Some(i), true),

@@ -1,19 +1,27 @@
-//! Gapless playback (issue #5 builds the engine here).
-//!
-//! Design (ARCHITECTURE.md "Playback"):
+//! Gapless playback: decode, a sample-exact queue, audio outputs, and cue tracks on the sample clock.
 //!
 //! ```text
-//!  PlayerCmd ──► engine thread ──► decode (symphonia; libopus) ──► trim delay/padding ──► queue
-//!                     │                                                                  │
-//!                     ▼                                                                  ▼
-//!               PlayerEvent ◄── cue tracks (verses, lyrics, chords) ◄── sample clock ◄── AudioOutput
-//!                                                                        (rodio device | WAV | memory)
+//!  PlayerCmd ──► engine thread (engine.rs) ──► decode::open (symphonia 0.6 | libopus) ──► trims (decode/)
+//!                     │  queue, repeat, shuffle, seek, ReplayGain·volume·fade, rubato if rates differ
+//!                     ▼
+//!                AudioOutput::write ──► DeviceOutput (rodio) | WavSink (hound) | MemorySink
+//!                     │
+//!  PlayerEvent ◄──────┴── released when AudioOutput::played_frames() reaches their frame:
+//!                          TrackStarted, Cue (exact sample), Position, TrackError, QueueEnded …
 //! ```
 //!
-//! What exists today are the unit types every part of that pipeline shares: [`Position`], counted in
-//! sample frames so that cue lookups and joins are exact, and [`Volume`], with its decibel mapping.
-//! The engine, decoders and outputs arrive with the player issue; this crate will own its thread and
-//! never expose rodio or symphonia types.
+//! - Joins are exact because every decoder hands out only the track's original frames (encoder delay
+//!   and padding trimmed, see [`decode`]) and the engine writes the next track's first block right after
+//!   the previous track's last one. Where a file cannot be trimmed it says so ([`TrimSource::Unavailable`],
+//!   [`PlayerEvent::NotGapless`]).
+//! - Threading: [`Player`] is the handle (`Send`); the engine owns decoders and the output on its own
+//!   thread; commands go in over a channel, events come out over another, and [`PlayerState`] is a
+//!   snapshot kept by [`PlayerState::apply`], which the UI may also use to mirror state from events.
+//! - Positions are [`Position`]s (frames at a rate), never float seconds: cues and seeks are exact.
+//! - `cnt play --output`: [`render_to_wav`] plays files through the same engine into a WAV file and
+//!   reports, per file, codec, trims and where they came from.
+//! - No symphonia, rodio or libopus type appears in this API. This crate depends on `cnt-model` only
+//!   among ours; it never touches SQLite, the network or the UI.
 
 pub mod cue;
 pub mod decode;

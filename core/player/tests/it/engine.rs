@@ -353,3 +353,83 @@ fn render_to_wav_writes_the_exact_concatenation() {
         assert_eq!(info.gapless.source, cnt_player::TrimSource::Exact);
     }
 }
+
+#[test]
+fn crossfade_overlaps_the_tracks_and_cues_follow_the_track_heard() {
+    let t = tracks("44k/wav");
+    let (a, b) = (wav(&t[0]), wav(&t[1]));
+    let x = 22_050usize; // 0.5 s
+    let s = 176_401 - x; // overlap start, in track 1 and in the output
+    let at = |f: u64| Position::new(f, 44_100).expect("rate");
+    let cues_a = CueTrack::new(vec![lyric(at(170_000), "late in track 1")]);
+    let cues_b = CueTrack::new(vec![
+        lyric(at(100), "early in track 2"),
+        lyric(at(15_000), "after the middle"),
+    ]);
+    let (sink, tap) = MemorySink::new(44_100, 2);
+    let p = Player::spawn(Box::new(sink)).expect("player");
+    p.send(PlayerCmd::SetCrossfade(Duration::from_millis(500)))
+        .expect("send");
+    p.send(PlayerCmd::Append(vec![
+        QueueItem::new(t[0].clone()).with_cues(cues_a),
+        QueueItem::new(t[1].clone()).with_cues(cues_b),
+        QueueItem::new(t[2].clone()),
+    ]))
+    .expect("send");
+    p.send(PlayerCmd::Play).expect("send");
+    let mut events = Vec::new();
+    for ev in p.events().iter() {
+        let end = ev == PlayerEvent::QueueEnded;
+        events.push(ev);
+        if end {
+            break;
+        }
+    }
+    let out = tap.samples();
+    assert_eq!(out.len() / 2, 441_000 - 2 * x, "two overlaps of 0.5 s");
+    // Before the overlap: track 1 untouched. After it: track 2 untouched, from frame x on.
+    assert!(out[..s * 2] == a[..s * 2]);
+    let next_overlap = 165_000 - x;
+    assert!(out[176_401 * 2..(s + next_overlap) * 2] == b[x * 2..next_overlap * 2]);
+    // In the overlap: equal-power curves.
+    let mut worst = 0f32;
+    for i in 0..x {
+        let r = (i as f32 + 0.5) / x as f32;
+        let (go, gi) = (
+            (r * std::f32::consts::FRAC_PI_2).cos(),
+            (r * std::f32::consts::FRAC_PI_2).sin(),
+        );
+        for c in 0..2 {
+            let want = a[(s + i) * 2 + c] * go + b[i * 2 + c] * gi;
+            worst = worst.max((out[(s + i) * 2 + c] - want).abs());
+        }
+    }
+    assert!(worst < 1e-6, "mix error {worst}");
+    // Events: track 2 is announced (and its cues start) at the middle of the overlap.
+    let mid = (s + x / 2) as u64;
+    let mut fired = Vec::new();
+    for ev in &events {
+        match ev {
+            PlayerEvent::TrackStarted {
+                entry,
+                output_frame,
+                ..
+            } if entry.0 == 2 => assert_eq!(*output_frame, s as u64),
+            PlayerEvent::Cue {
+                cue, output_frame, ..
+            } => fired.push((cue.frame_at(44_100), *output_frame)),
+            PlayerEvent::Showing { entry, showing } if entry.0 == 2 => {
+                assert_eq!(
+                    showing.lyric.as_ref().map(|c| c.frame_at(44_100)),
+                    Some(100)
+                );
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(
+        fired,
+        vec![(15_000, s as u64 + 15_000)],
+        "only the cue heard after {mid}"
+    );
+}
