@@ -61,39 +61,40 @@ fn seeks_are_sample_exact_in_every_format() {
         "44k/wav",
         "44k/flac",
         "44k/mp3_lame_cbr",
+        "44k/mp3_lame_vbr",
         "44k/m4a_aac_editlist",
+        "44k/m4a_aac_itunsmpb",
         "44k/ogg_vorbis",
         "48k/opus",
     ] {
         let path = &tracks(set)[1];
         let (info, all) = decode_all(path).expect("decode");
         let ch = usize::from(info.channels);
+        let mut worst = 0f32;
         for target in [0u64, 1, 4_095, 100_003, 164_999] {
             let mut d = decode::open(path).expect("open");
             d.seek(target).expect("seek");
+            // Everything from the seek to the end of the track.
             let mut got = Vec::new();
-            while got.len() < 2_048 * ch && d.next_block(&mut got).expect("block") > 0 {}
-            let from = target as usize * ch;
-            let want = &all[from..(from + 2_048 * ch).min(all.len())];
-            assert!(got.len() >= want.len(), "{set} @ {target}: short");
+            while d.next_block(&mut got).expect("block") > 0 {}
+            let want = &all[target as usize * ch..];
+            assert_eq!(got.len(), want.len(), "{set} @ {target}: length to the end");
+            let diff = got
+                .iter()
+                .zip(want)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0f32, f32::max);
+            // Bit-identical in every format: lossless, MP3 and Vorbis seek in the container with
+            // half a second of pre-roll; AAC and Opus reopen and decode up to the target.
             assert!(
-                &got[..want.len()] == want,
-                "{set} @ {target}: not the same samples as a straight decode"
+                diff == 0.0,
+                "{set} @ {target}: differs from a straight decode by {diff}"
             );
-            // And the rest of the track is there, to the last frame.
-            let mut rest = got.len() / ch;
-            while let Ok(n) = d.next_block(&mut Vec::new()) {
-                if n == 0 {
-                    break;
-                }
-                rest += n;
-            }
-            assert_eq!(
-                target as usize + rest,
-                all.len() / ch,
-                "{set} @ {target}: length"
-            );
+            worst = worst.max(diff);
         }
+        println!(
+            "{set}: every seek lands on its frame; largest difference from a straight decode {worst:e}"
+        );
     }
 }
 
