@@ -1666,3 +1666,102 @@ impl Engine {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::{Codec, Gapless, ReplayGainTags, TrimSource};
+
+    fn info(rg: ReplayGainTags) -> TrackInfo {
+        TrackInfo {
+            codec: Codec::Flac,
+            rate: 44_100,
+            channels: 2,
+            frames: Some(1),
+            gapless: Gapless {
+                source: TrimSource::Exact,
+                delay: 0,
+                padding: 0,
+                distrusted: vec![],
+            },
+            replay_gain: rg,
+            title: None,
+            artist: None,
+        }
+    }
+
+    fn db(f: f32) -> f32 {
+        20.0 * f.log10()
+    }
+
+    #[test]
+    fn replay_gain_picks_the_figure_adds_preamp_and_prevents_clipping() {
+        let tags = ReplayGainTags {
+            track_gain: Some(-8.0),
+            track_peak: Some(0.5),
+            album_gain: Some(-6.0),
+            album_peak: Some(0.9),
+        };
+        let i = info(tags);
+        let mut rg = ReplayGain {
+            mode: ReplayGainMode::Track,
+            ..ReplayGain::default()
+        };
+        assert!((db(rg.factor(&i, false)) + 8.0).abs() < 1e-4);
+        rg.mode = ReplayGainMode::Album;
+        assert!((db(rg.factor(&i, false)) + 6.0).abs() < 1e-4);
+        rg.mode = ReplayGainMode::Auto;
+        assert!(
+            (db(rg.factor(&i, false)) + 6.0).abs() < 1e-4,
+            "album in order"
+        );
+        assert!(
+            (db(rg.factor(&i, true)) + 8.0).abs() < 1e-4,
+            "track when shuffling"
+        );
+        // +15 dB preamp on the track gain (+7 dB) would push the 0.5 peak over full scale: capped at 1/peak.
+        rg.mode = ReplayGainMode::Track;
+        rg.preamp_db = 15.0;
+        assert!((rg.factor(&i, false) - 2.0).abs() < 1e-6);
+        rg.prevent_clipping = false;
+        assert!((db(rg.factor(&i, false)) - 7.0).abs() < 1e-4);
+        // Untagged files get the fallback gain; Off is exactly unity (lossless stays bit-exact).
+        let untagged = info(ReplayGainTags::default());
+        rg.untagged_db = -3.0;
+        rg.preamp_db = 0.0;
+        assert!((db(rg.factor(&untagged, false)) + 3.0).abs() < 1e-4);
+        rg.mode = ReplayGainMode::Off;
+        assert_eq!(rg.factor(&i, false), 1.0);
+    }
+
+    #[test]
+    fn state_follows_events() {
+        let mut s = PlayerState::default();
+        let i = info(ReplayGainTags::default());
+        s.apply(&PlayerEvent::TrackStarted {
+            entry: EntryId(7),
+            info: i.clone(),
+            output_frame: 0,
+        });
+        assert_eq!(s.current, Some(EntryId(7)));
+        let p = Position::new(4_410, 44_100).expect("p");
+        s.apply(&PlayerEvent::Position {
+            entry: EntryId(7),
+            position: p,
+        });
+        assert_eq!(s.position, Some(p));
+        s.apply(&PlayerEvent::Cue {
+            entry: EntryId(7),
+            cue: Cue {
+                at: p,
+                payload: CuePayload::Chord("D".into()),
+            },
+            output_frame: 4_410,
+        });
+        assert!(s.showing.chord.is_some());
+        s.apply(&PlayerEvent::StatusChanged(PlaybackStatus::Stopped));
+        assert_eq!(s.position, None);
+        s.apply(&PlayerEvent::QueueEnded);
+        assert_eq!(s.current, None);
+    }
+}
