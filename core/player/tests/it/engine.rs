@@ -433,3 +433,42 @@ fn crossfade_overlaps_the_tracks_and_cues_follow_the_track_heard() {
         "only the cue heard after {mid}"
     );
 }
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/")).join(name)
+}
+
+#[test]
+fn replay_gain_tags_are_read_and_applied() {
+    let flac = fixture("rg_tagged.flac");
+    let (info, original) = cnt_player::decode::decode_all(&flac).expect("decode");
+    assert_eq!(info.replay_gain.track_gain, Some(-6.0));
+    assert_eq!(info.replay_gain.track_peak, Some(0.5));
+    assert_eq!(info.replay_gain.album_gain, Some(-4.0));
+    let (mp3, _) = cnt_player::decode::decode_all(&fixture("rg_tagged.mp3")).expect("mp3");
+    assert_eq!(mp3.replay_gain.track_gain, Some(-6.0), "ID3v2 TXXX");
+
+    let (sink, tap) = MemorySink::new(44_100, 2);
+    let p = Player::spawn(Box::new(sink)).expect("player");
+    p.send(PlayerCmd::SetReplayGain(cnt_player::ReplayGain {
+        mode: cnt_player::ReplayGainMode::Track,
+        ..cnt_player::ReplayGain::default()
+    }))
+    .expect("send");
+    p.send(PlayerCmd::Append(items(&[flac]))).expect("send");
+    p.send(PlayerCmd::Play).expect("send");
+    for ev in p.events().iter() {
+        if ev == PlayerEvent::QueueEnded {
+            break;
+        }
+    }
+    let out = tap.samples();
+    assert_eq!(out.len(), original.len());
+    let g = 10f32.powf(-6.0 / 20.0);
+    let worst = out
+        .iter()
+        .zip(&original)
+        .map(|(o, i)| (o - i * g).abs())
+        .fold(0f32, f32::max);
+    assert!(worst < 1e-6, "{worst}");
+}
