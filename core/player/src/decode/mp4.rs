@@ -29,6 +29,8 @@ pub struct Mp4Gapless {
     pub movie_timescale: Option<u32>,
     /// Total decoded length from `stts`, in media timescale units.
     pub stts_total: Option<u64>,
+    /// Number of packets (samples in MP4 terms) from `stts`.
+    pub stts_packets: Option<u64>,
     /// First non-empty edit: (media_time, segment_duration in movie timescale).
     pub edit: Option<(i64, u64)>,
     /// Number of edits in the list (more than one non-empty edit is not a plain trim).
@@ -267,6 +269,7 @@ fn read_trak(f: &mut File, trak: &BoxHeader, g: &mut Mp4Gapless) -> std::io::Res
                     let p = payload(f, &s)?;
                     let n = be32(&p, 4).unwrap_or(0) as usize;
                     let mut total: u64 = 0;
+                    let mut packets: u64 = 0;
                     for i in 0..n {
                         let (Some(count), Some(delta)) =
                             (be32(&p, 8 + i * 8), be32(&p, 12 + i * 8))
@@ -274,8 +277,10 @@ fn read_trak(f: &mut File, trak: &BoxHeader, g: &mut Mp4Gapless) -> std::io::Res
                             break;
                         };
                         total = total.saturating_add(u64::from(count) * u64::from(delta));
+                        packets = packets.saturating_add(u64::from(count));
                     }
                     g.stts_total = Some(total);
+                    g.stts_packets = Some(packets);
                 }
             }
         }
@@ -358,6 +363,7 @@ mod tests {
             media_timescale: Some(44_100),
             movie_timescale: Some(44_100),
             stts_total: Some(178_176),
+            stts_packets: Some(174),
             edit,
             edit_count: usize::from(edit.is_some()),
             itunsmpb: smpb,

@@ -282,7 +282,14 @@ impl SymphDecoder {
                         Gapless {
                             source,
                             delay: t.delay,
-                            padding: total.unwrap_or(0).saturating_sub(t.delay + t.frames),
+                            // What the decoder puts out beyond the real audio: every packet decodes
+                            // to a whole frame (1024 for AAC-LC), whatever `stts` says.
+                            padding: boxes
+                                .stts_packets
+                                .map(|n| n * params.max_frames_per_packet.unwrap_or(1024))
+                                .max(total)
+                                .unwrap_or(0)
+                                .saturating_sub(t.delay + t.frames),
                             distrusted,
                         }
                     }

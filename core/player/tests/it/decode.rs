@@ -34,6 +34,14 @@ fn every_track_reports_where_its_trims_came_from() {
             assert_eq!(g.delay, delay, "{}", path.display());
         }
     }
+    // AAC's padding is what the decoder puts out after the real audio (README: 751 / 888 / 753).
+    for set in ["44k/m4a_aac_editlist", "44k/m4a_aac_itunsmpb"] {
+        let paddings: Vec<u64> = tracks(set)
+            .iter()
+            .map(|p| decode::open(p).expect("open").info().gapless.padding)
+            .collect();
+        assert_eq!(paddings, vec![751, 888, 753], "{set}");
+    }
 }
 
 #[test]

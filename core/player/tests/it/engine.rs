@@ -472,3 +472,68 @@ fn replay_gain_tags_are_read_and_applied() {
         .fold(0f32, f32::max);
     assert!(worst < 1e-6, "{worst}");
 }
+
+/// The device output end to end, on ALSA's `null` device so that it runs without a sound card: the
+/// test runs itself again in a child process whose ALSA configuration makes `null` the default.
+#[test]
+fn device_output_plays_through_rodio_on_a_null_alsa_device() {
+    let conf = std::env::temp_dir().join(format!("cnt-player-asound-{}.conf", std::process::id()));
+    std::fs::write(
+        &conf,
+        "</usr/share/alsa/alsa.conf>\npcm.!default { type null }\n",
+    )
+    .expect("write ALSA configuration");
+    let exe = std::env::current_exe().expect("test binary");
+    let out = std::process::Command::new(exe)
+        .args(["engine::device_output_child", "--exact", "--nocapture"])
+        .env("ALSA_CONFIG_PATH", &conf)
+        .env("CNT_PLAYER_DEVICE_CHILD", "1")
+        .output()
+        .expect("run child");
+    let _ = std::fs::remove_file(&conf);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // "device at RATE Hz played FRAMES frames": the 99 599-frame track, resampled if the device
+    // does not run at 44.1 kHz, keeps its length in time.
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("device at"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let nums: Vec<u64> = line
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let (rate, frames) = (nums[0], nums[1]);
+    assert_eq!(frames, (99_599 * rate + 22_050) / 44_100, "{line}");
+}
+
+/// The child half of the test above; does nothing unless started by it.
+#[test]
+fn device_output_child() {
+    if std::env::var_os("CNT_PLAYER_DEVICE_CHILD").is_none() {
+        return;
+    }
+    let device = cnt_player::DeviceOutput::open_default(Duration::from_millis(100))
+        .expect("the null device opens");
+    let rate = cnt_player::AudioOutput::rate(&device);
+    let p = Player::spawn(Box::new(device)).expect("player");
+    p.send(PlayerCmd::Append(items(&[tracks("44k/wav")[2].clone()])))
+        .expect("send");
+    p.send(PlayerCmd::Play).expect("send");
+    let mut ended = None;
+    for ev in p.events().iter() {
+        match ev {
+            PlayerEvent::TrackEnded { output_frame, .. } => ended = Some(output_frame),
+            PlayerEvent::QueueEnded => break,
+            _ => {}
+        }
+    }
+    println!(
+        "device at {rate} Hz played {} frames",
+        ended.expect("TrackEnded")
+    );
+}
