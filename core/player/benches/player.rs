@@ -102,6 +102,35 @@ fn play_all(files: &[PathBuf], rate: u32) -> Duration {
     cpu_time().saturating_sub(cpu0)
 }
 
+/// CPU time to play `files` ten times through the sound device (rodio and cpal included), or `None`
+/// without one. Run with `ALSA_CONFIG_PATH` pointing at a configuration whose default PCM is `null` to
+/// measure without a sound card (the null device is not clocked: it pulls as fast as it can).
+fn play_device(files: &[PathBuf]) -> Option<Duration> {
+    let device = cnt_player::DeviceOutput::open_default(Duration::from_millis(200)).ok()?;
+    let rate = cnt_player::AudioOutput::rate(&device);
+    let cpu0 = cpu_time();
+    let p = Player::spawn(Box::new(device)).ok()?;
+    let files: Vec<PathBuf> = files
+        .iter()
+        .cycle()
+        .take(files.len() * 10)
+        .cloned()
+        .collect();
+    p.send(PlayerCmd::Append(
+        files.iter().map(|f| QueueItem::new(f.clone())).collect(),
+    ))
+    .ok()?;
+    p.send(PlayerCmd::Play).ok()?;
+    for ev in p.events().iter() {
+        if ev == PlayerEvent::QueueEnded {
+            break;
+        }
+    }
+    let _ = p.shutdown();
+    println!("(device at {rate} Hz)");
+    Some(cpu_time().saturating_sub(cpu0))
+}
+
 fn first_sample(file: &Path, rate: u32) -> Duration {
     let (sink, tap) = MemorySink::new(rate, 2);
     let Ok(p) = Player::spawn(Box::new(sink)) else {
@@ -192,6 +221,15 @@ fn main() {
         );
     }
     println!();
+    match play_device(&tracks("44k/flac")) {
+        Some(cpu) => println!(
+            "Through the sound device (rodio + cpal, 44.1 kHz FLAC set ×10 = 100 s): {} CPU, ≈ {:.2} % of one core",
+            ms(cpu),
+            cpu.as_secs_f64() / 100.0 * 100.0
+        ),
+        None => println!("No sound device: device CPU not measured."),
+    }
+    println!();
     let music = data("media/music/freepd_kevin_macleod_30s.mp3");
     let seek = median(
         (0..RUNS)
@@ -220,16 +258,48 @@ fn main() {
             })
             .collect(),
     );
+    let seek_at = |path: PathBuf, frame: u64| {
+        median(
+            (0..RUNS)
+                .map(|_| {
+                    let Ok(mut d) = decode::open(&path) else {
+                        return Duration::ZERO;
+                    };
+                    let t = Instant::now();
+                    let _ = d.seek(frame);
+                    let _ = d.next_block(&mut Vec::new());
+                    t.elapsed()
+                })
+                .collect(),
+        )
+    };
+    let seek_vorbis = seek_at(data("gapless/44k/ogg_vorbis/track01.ogg"), 150_000);
+    let seek_aac = seek_at(data("gapless/44k/m4a_aac_editlist/track01.m4a"), 150_000);
+    let seek_opus = seek_at(data("gapless/48k/opus/track01.opus"), 160_000);
     println!("## Seek (to the first sample after the seek)");
     println!();
-    println!("| file | time |");
-    println!("|---|---|");
-    println!(
-        "| 30 s MP3, seek to 25 s (lossy: reopen and decode up to the target) | {} |",
-        ms(seek)
-    );
-    println!(
-        "| 4 s FLAC, seek to 3.4 s (lossless: symphonia seek + discard) | {} |",
-        ms(seek_flac)
-    );
+    println!("| file | how | time |");
+    println!("|---|---|---|");
+    let rows = [
+        ("30 s MP3, to 25 s", "container seek, 0.5 s pre-roll", seek),
+        ("4 s FLAC, to 3.4 s", "container seek, discard", seek_flac),
+        (
+            "4 s Vorbis, to 3.4 s",
+            "container seek, 0.5 s pre-roll",
+            seek_vorbis,
+        ),
+        (
+            "4 s AAC, to 3.4 s",
+            "reopen, decode up to the target",
+            seek_aac,
+        ),
+        (
+            "4 s Opus, to 3.3 s",
+            "reopen, decode up to the target",
+            seek_opus,
+        ),
+    ];
+    for (file, how, t) in rows {
+        println!("| {file} | {how} | {} |", ms(t));
+    }
 }
