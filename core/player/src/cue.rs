@@ -150,6 +150,18 @@ impl CueTrack {
         CueTrack::new(all)
     }
 
+    /// Fills in verse texts, e.g. with cnt-scripture's lookup; references it cannot resolve keep
+    /// showing as references.
+    pub fn resolve_verses(&mut self, mut lookup: impl FnMut(&str) -> Option<String>) {
+        for c in &mut self.cues {
+            if let CuePayload::Verse(v) = &mut c.payload
+                && v.text.is_none()
+            {
+                v.text = lookup(&v.reference);
+            }
+        }
+    }
+
     /// All cues, sorted.
     pub fn cues(&self) -> &[Cue] {
         &self.cues
@@ -227,12 +239,13 @@ mod tests {
             2,
             "lyric at 44 100 and chord at 88 200"
         );
-        if let Some(Cue {
-            payload: CuePayload::Verse(v),
-            ..
-        }) = t.showing(at(5000)).verse
-        {
-            assert_eq!(v.display(), "John 3:16");
-        }
+        let verse = |t: &CueTrack| match t.showing(at(5000)).verse.map(|c| c.payload) {
+            Some(CuePayload::Verse(v)) => v.display().to_string(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(verse(&t), "John 3:16", "the reference until it is resolved");
+        let mut t = t;
+        t.resolve_verses(|r| (r == "John 3:16").then(|| "For God so loved the world…".to_string()));
+        assert_eq!(verse(&t), "For God so loved the world…");
     }
 }

@@ -285,6 +285,8 @@ pub enum PlayerEvent {
     QueueEnded,
     /// The output failed; playback stopped.
     OutputError(String),
+    /// A command could not be carried out (e.g. `Jump` past the end of the queue); nothing changed.
+    CommandRejected(String),
 }
 
 /// A snapshot of the player.
@@ -357,7 +359,9 @@ impl PlayerState {
                 self.track = None;
                 self.position = None;
             }
-            PlayerEvent::OutputError(e) => self.last_error = Some(e.clone()),
+            PlayerEvent::OutputError(e) | PlayerEvent::CommandRejected(e) => {
+                self.last_error = Some(e.clone())
+            }
         }
     }
 }
@@ -742,7 +746,7 @@ impl Engine {
                 if i < self.queue.len() {
                     self.jump_to(Some(i));
                 } else {
-                    self.emit_now(PlayerEvent::OutputError(
+                    self.emit_now(PlayerEvent::CommandRejected(
                         Error::NoSuchEntry {
                             index: i,
                             len: self.queue.len(),
@@ -1161,6 +1165,14 @@ impl Engine {
                             entry: id,
                             info: info.clone(),
                             output_frame: at,
+                        },
+                    );
+                    // A new track starts with empty lanes; its cues fill them from its first sample.
+                    self.schedule(
+                        at,
+                        PlayerEvent::Showing {
+                            entry: id,
+                            showing: Showing::default(),
                         },
                     );
                     if let decode::TrimSource::Unavailable(reason) = &info.gapless.source {

@@ -55,9 +55,6 @@ pub enum Error {
     /// The engine thread is gone (it panicked or was shut down).
     #[error("the player engine has stopped")]
     EngineGone,
-    /// A lyric file that cannot be read as text.
-    #[error("lyrics are not valid text: {0}")]
-    LyricsEncoding(String),
 }
 
 impl Error {
