@@ -53,6 +53,26 @@ fn inserting_the_next_track_while_playing_keeps_the_join_exact() {
 }
 
 #[test]
+fn queue_edits_keep_lossy_joins_exact_too() {
+    // The output with an edit mid-play is bit-identical to rendering the final queue straight away.
+    let t = tracks("44k/mp3_lame_vbr");
+    let (want, _) = render_to_memory(&t, RenderOptions::default()).expect("render");
+    let (p, tap) = gated_player(44_100);
+    p.send(PlayerCmd::Append(items(&[t[0].clone(), t[2].clone()])))
+        .expect("send");
+    p.send(PlayerCmd::Play).expect("send");
+    tap.allow(120_000);
+    tap.wait_for(120_000);
+    p.send(PlayerCmd::Insert {
+        index: 1,
+        items: items(&[t[1].clone()]),
+    })
+    .expect("send");
+    until_end(&p, &tap);
+    assert!(tap.samples() == want);
+}
+
+#[test]
 fn removing_and_moving_entries_while_playing_keeps_joins_exact() {
     let t = tracks("44k/flac");
     let intruder = data("gapless/48k/flac/track01.flac");
@@ -274,7 +294,30 @@ fn repeat_one_plays_the_track_again_exactly() {
 }
 
 #[test]
-fn shuffle_plays_every_entry_once_and_repeat_all_wraps() {
+fn repeat_all_starts_over_after_the_last_entry() {
+    let t = tracks("44k/wav");
+    let (b, c) = (wav(&t[1]), wav(&t[2]));
+    let (p, tap) = gated_player(44_100);
+    p.send(PlayerCmd::SetRepeat(RepeatMode::All)).expect("send");
+    p.send(PlayerCmd::Append(items(&[t[1].clone(), t[2].clone()])))
+        .expect("send");
+    p.send(PlayerCmd::Play).expect("send");
+    let total = 165_000 + 99_599;
+    tap.allow(total as u64 + 10_000);
+    tap.wait_for(total as u64 + 10_000);
+    let out = tap.samples();
+    assert!(out[..b.len()] == b[..]);
+    assert!(out[b.len()..b.len() + c.len()] == c[..]);
+    assert!(
+        out[total * 2..(total + 10_000) * 2] == b[..10_000 * 2],
+        "wrapped to the first entry"
+    );
+    p.send(PlayerCmd::Stop).expect("send");
+    tap.open();
+}
+
+#[test]
+fn shuffle_plays_every_entry_once() {
     let t = tracks("44k/wav");
     let (sink, tap) = MemorySink::new(44_100, 2);
     let p = Player::spawn(Box::new(sink)).expect("player");
@@ -282,11 +325,20 @@ fn shuffle_plays_every_entry_once_and_repeat_all_wraps() {
     p.send(PlayerCmd::SetShuffle(true)).expect("send");
     p.send(PlayerCmd::Play).expect("send");
     let mut started = Vec::new();
+    let mut positions = Vec::new();
     for ev in p.events().iter() {
         match ev {
             PlayerEvent::TrackStarted { entry, .. } => started.push(entry),
+            PlayerEvent::Position { entry, position } => positions.push((entry, position)),
             PlayerEvent::QueueEnded => break,
             _ => {}
+        }
+    }
+    // Position events: every 250 ms of audio, rising within each entry, inside its length.
+    assert!(positions.len() >= 39, "{}", positions.len());
+    for w in positions.windows(2) {
+        if w[0].0 == w[1].0 {
+            assert_eq!(w[1].1.frames() - w[0].1.frames(), 11_025);
         }
     }
     started.sort();
