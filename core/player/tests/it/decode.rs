@@ -1,5 +1,7 @@
 //! The decoder layer on its own: trims and where they came from, exact seeks, bad files.
 
+use std::path::PathBuf;
+
 use cnt_player::TrimSource;
 use cnt_player::decode::{self, decode_all};
 
@@ -151,4 +153,21 @@ fn missing_and_unsupported_files_are_errors() {
         decode::open(&data("lyrics/lrc_edgecases/basic.lrc")),
         Err(cnt_player::Error::Unsupported { .. })
     ));
+}
+
+#[test]
+fn alac_is_bit_exact() {
+    let path = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/alac_chirp_22051.m4a"
+    ));
+    let (info, got) = decode_all(&path).expect("decode");
+    assert_eq!(info.codec, cnt_player::Codec::Alac);
+    assert_eq!(info.gapless.source, TrimSource::Exact);
+    let want = crate::support::wav(&data("gapless/44k/wav/track01.wav"));
+    assert_eq!(got.len(), 22_051 * 2);
+    assert!(
+        got[..] == want[..22_051 * 2],
+        "ALAC must decode to the original samples"
+    );
 }
