@@ -171,3 +171,25 @@ fn alac_is_bit_exact() {
         "ALAC must decode to the original samples"
     );
 }
+
+#[test]
+fn an_aac_itunsmpb_that_contradicts_the_stream_is_not_used() {
+    let path = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/aac_wrong_itunsmpb.m4a"
+    ));
+    let (info, got) = decode_all(&path).expect("decode");
+    match &info.gapless.source {
+        TrimSource::Unavailable(why) => {
+            assert!(
+                why.contains("iTunSMPB distrusted") && why.contains("9849000"),
+                "{why}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!info.gapless.is_gapless());
+    // Nothing is cut on the strength of a lie: the whole decoded stream is played (priming and
+    // padding included), 1024 + 99 599 + 753 frames.
+    assert_eq!(got.len() / 2, 101_376);
+}
