@@ -193,3 +193,50 @@ fn an_aac_itunsmpb_that_contradicts_the_stream_is_not_used() {
     // padding included), 1024 + 99 599 + 753 frames.
     assert_eq!(got.len() / 2, 101_376);
 }
+
+/// Damaged copies of every format (cut short, or with bytes overwritten in the middle) give a track
+/// or an error, never a panic.
+#[test]
+fn damaged_files_never_panic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sets = [
+        "44k/wav",
+        "44k/flac",
+        "44k/mp3_lame_cbr",
+        "44k/m4a_aac_editlist",
+        "44k/ogg_vorbis",
+        "48k/opus",
+    ];
+    let mut outcomes = (0, 0);
+    for set in sets {
+        let src = &tracks(set)[2];
+        let bytes = std::fs::read(src).expect("read");
+        let ext = src.extension().and_then(|e| e.to_str()).unwrap_or("bin");
+        for (k, cut) in [0.02, 0.3, 0.7, 0.97].into_iter().enumerate() {
+            let mut damaged = bytes[..(bytes.len() as f64 * cut) as usize].to_vec();
+            let p = dir.path().join(format!("cut{k}.{ext}"));
+            std::fs::write(&p, &damaged).expect("write");
+            match decode_all(&p) {
+                Ok(_) => outcomes.0 += 1,
+                Err(_) => outcomes.1 += 1,
+            }
+            // Overwrite 64 bytes in the middle of the complete file with a pattern.
+            damaged = bytes.clone();
+            let mid = (bytes.len() as f64 * cut) as usize;
+            for (i, b) in damaged.iter_mut().skip(mid).take(64).enumerate() {
+                *b = (i as u8).wrapping_mul(37) ^ 0xA5;
+            }
+            let p = dir.path().join(format!("garbled{k}.{ext}"));
+            std::fs::write(&p, &damaged).expect("write");
+            match decode_all(&p) {
+                Ok(_) => outcomes.0 += 1,
+                Err(_) => outcomes.1 += 1,
+            }
+        }
+    }
+    println!(
+        "damaged files: {} decoded, {} errors",
+        outcomes.0, outcomes.1
+    );
+    assert_eq!(outcomes.0 + outcomes.1, 48);
+}
