@@ -567,6 +567,8 @@ struct Engine {
     fade: Option<Fade>,
     /// The fade-out finished with this block: pause once it is written.
     pause_after_write: bool,
+    /// A volume glide in progress: (from, frames done, frames total); the target is `volume`.
+    volume_ramp: Option<(f32, u64, u64)>,
     next_position_event: u64,
     block: Vec<f32>,
     mapped: Vec<f32>,
@@ -618,6 +620,7 @@ impl Engine {
             pending: VecDeque::new(),
             fade: None,
             pause_after_write: false,
+            volume_ramp: None,
             next_position_event: 0,
             block: Vec::new(),
             mapped: Vec::new(),
@@ -785,6 +788,17 @@ impl Engine {
                 }
             }
             PlayerCmd::SetVolume(v) => {
+                if self.status == PlaybackStatus::Playing && v != self.volume {
+                    let from = match self.volume_ramp {
+                        // Mid-glide: start the new one from about where the old one got to.
+                        Some((from, done, total)) => {
+                            let x = done as f32 / total as f32;
+                            from + (self.volume.linear() - from) * x
+                        }
+                        None => self.volume.linear(),
+                    };
+                    self.volume_ramp = Some((from, 0, self.fade_frames()));
+                }
                 self.volume = v;
                 self.shared_mut(|s| s.volume = Some(v));
             }
@@ -1543,8 +1557,25 @@ impl Engine {
     }
 
     fn apply_gain(&mut self, gain: f32) {
-        let g = gain * self.volume.linear();
         let ch = usize::from(self.channels);
+        if let Some((from, done, total)) = self.volume_ramp {
+            // A volume change glides over the fade length instead of jumping (a jump clicks).
+            let to = self.volume.linear();
+            let mut done = done;
+            for frame in self.mapped.chunks_exact_mut(ch) {
+                let x = (done as f32 / total as f32).min(1.0);
+                let v = from + (to - from) * x;
+                frame.iter_mut().for_each(|s| *s *= v);
+                done += 1;
+            }
+            self.volume_ramp = (done < total).then_some((from, done, total));
+            // The ramp carried the volume; the rest below applies gain and fade only.
+            return self.apply_gain_and_fade(gain, ch);
+        }
+        self.apply_gain_and_fade(gain * self.volume.linear(), ch);
+    }
+
+    fn apply_gain_and_fade(&mut self, g: f32, ch: usize) {
         match self.fade {
             None => {
                 if (g - 1.0).abs() > f32::EPSILON {

@@ -589,3 +589,40 @@ fn device_output_child() {
         ended.expect("TrackEnded")
     );
 }
+
+#[test]
+fn a_volume_change_while_playing_glides_instead_of_jumping() {
+    let path = tracks("44k/wav")[2].clone();
+    let original = wav(&path);
+    let (p, tap) = gated_player(44_100);
+    p.send(PlayerCmd::Append(items(&[path]))).expect("send");
+    p.send(PlayerCmd::Play).expect("send");
+    tap.allow(20_000);
+    tap.wait_for(20_000);
+    p.send(PlayerCmd::SetVolume(Volume::new(0.5).expect("volume")))
+        .expect("send");
+    until_end(&p, &tap);
+    let out = tap.samples();
+    assert_eq!(out.len(), original.len());
+    let k = (0..out.len() / 2)
+        .find(|&i| out[i * 2..i * 2 + 2] != original[i * 2..i * 2 + 2])
+        .expect("the volume changed somewhere");
+    assert!(k >= 20_000, "unchanged until the command");
+    let glide = 221; // 5 ms at 44.1 kHz
+    for i in k..k + glide {
+        for c in 0..2 {
+            let (o, x) = (out[i * 2 + c], original[i * 2 + c]);
+            assert!(
+                o.abs() <= x.abs() + 1e-6 && o.abs() >= x.abs() * 0.5 - 1e-6,
+                "frame {i}"
+            );
+        }
+    }
+    assert!(
+        out[(k + glide) * 2..]
+            .iter()
+            .zip(&original[(k + glide) * 2..])
+            .all(|(o, x)| *o == x * 0.5),
+        "exactly half after the glide"
+    );
+}
