@@ -987,6 +987,18 @@ impl Engine {
             return;
         }
         let idx = self.current_index();
+        if self.shuffle && self.shuffle_order.len() == self.queue.len() {
+            // Back through the shuffled order, not the queue order.
+            let id = cur.id;
+            let pos = self.shuffle_order.iter().position(|x| *x == id);
+            let prev_id = match pos {
+                Some(0) | None => self.shuffle_order.first().copied(),
+                Some(p) => Some(self.shuffle_order[p - 1]),
+            };
+            let prev = prev_id.and_then(|pid| self.queue.iter().position(|e| e.id == pid));
+            self.jump_to(prev.or(idx));
+            return;
+        }
         let prev = match idx {
             Some(0) if self.repeat == RepeatMode::All => Some(self.queue.len() - 1),
             Some(0) | None => Some(0),

@@ -89,6 +89,8 @@ impl MemorySink {
 
     /// A gated sink: writes block until [`MemoryTap::allow`] lets frames through. Tests use it to edit
     /// the queue or seek at a known point of the output, as a real (clocked) device would allow.
+    /// The engine releases events after each write returns, so allow at least a whole block (a few
+    /// thousand frames) before waiting for an event.
     pub fn gated(rate: u32, channels: u16) -> (MemorySink, MemoryTap) {
         Self::build(rate, channels, Some(0))
     }

@@ -626,3 +626,34 @@ fn a_volume_change_while_playing_glides_instead_of_jumping() {
         "exactly half after the glide"
     );
 }
+
+#[test]
+fn previous_walks_back_through_the_shuffled_order() {
+    let t = tracks("44k/wav");
+    let (p, tap) = gated_player(44_100);
+    p.send(PlayerCmd::Append(items(&t))).expect("send");
+    p.send(PlayerCmd::SetShuffle(true)).expect("send");
+    p.send(PlayerCmd::Play).expect("send");
+    // An event is released once the block holding its frame has been written, so each step lets a
+    // few blocks through.
+    let next_start = |tap: &MemoryTap| {
+        tap.allow(20_000);
+        loop {
+            let ev = p
+                .events()
+                .recv_timeout(Duration::from_secs(60))
+                .expect("event");
+            if let PlayerEvent::TrackStarted { entry, .. } = ev {
+                return entry;
+            }
+        }
+    };
+    let first = next_start(&tap);
+    p.send(PlayerCmd::Next).expect("send");
+    let second = next_start(&tap);
+    assert_ne!(first, second);
+    p.send(PlayerCmd::Previous).expect("send");
+    assert_eq!(next_start(&tap), first);
+    p.send(PlayerCmd::Stop).expect("send");
+    tap.open();
+}
