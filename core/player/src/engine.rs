@@ -638,10 +638,19 @@ impl Engine {
                 }
             } else {
                 self.release_events();
-                match self.rx.recv_timeout(Duration::from_millis(20)) {
-                    Ok(c) => Some(c),
-                    Err(RecvTimeoutError::Timeout) => None,
-                    Err(RecvTimeoutError::Disconnected) => break,
+                if self.pending.is_empty() {
+                    // Nothing to play and nothing waiting to be heard: sleep until a command comes.
+                    match self.rx.recv() {
+                        Ok(c) => Some(c),
+                        Err(_) => break,
+                    }
+                } else {
+                    // A device is still playing out what was written: look again shortly.
+                    match self.rx.recv_timeout(Duration::from_millis(20)) {
+                        Ok(c) => Some(c),
+                        Err(RecvTimeoutError::Timeout) => None,
+                        Err(RecvTimeoutError::Disconnected) => break,
+                    }
                 }
             };
             if let Some(cmd) = cmd {
@@ -896,7 +905,8 @@ impl Engine {
     fn stop(&mut self) {
         self.drop_unheard();
         self.incoming = None;
-        self.flush_resampler();
+        // Stopping drops what the resampler holds: its tail would be heard after the stop.
+        self.resampler = None;
         self.out.discard_buffered();
         self.current = None;
         self.carry.clear();
