@@ -1722,8 +1722,9 @@ impl Engine {
         let idx = self.queue.iter().position(|e| e.id == cur.id);
         let next = match idx {
             Some(i) => self.following(Some(i), true),
-            // The entry was removed while playing: its old neighbour is now at the same index.
-            None => None,
+            // Not in the queue any more (removing the playing entry switches at once, so this is a
+            // crossfade's incoming entry removed during the overlap): start from the top.
+            None => self.following(None, false),
         };
         match next {
             Some(i) => self.start_at(i),
