@@ -1723,8 +1723,8 @@ impl Engine {
         let next = match idx {
             Some(i) => self.following(Some(i), true),
             // Not in the queue any more (removing the playing entry switches at once, so this is a
-            // crossfade's incoming entry removed during the overlap): start from the top.
-            None => self.following(None, false),
+            // crossfade's incoming entry removed during the overlap): its place is unknown, stop.
+            None => None,
         };
         match next {
             Some(i) => self.start_at(i),
