@@ -1065,6 +1065,16 @@ impl Engine {
         let is_current = self.current_index() == Some(i);
         let e = self.queue.remove(i);
         self.shuffle_order.retain(|x| *x != e.id);
+        if self.incoming.as_ref().is_some_and(|inc| inc.cur.id == e.id) {
+            // Removed while fading in: the fade stops, the current track plays on alone, and the
+            // incoming entry's announcements that were not heard yet are withdrawn.
+            self.incoming = None;
+            let played = self.out.played_frames();
+            self.pending.retain(|(f, ev)| {
+                *f <= played
+                    || !matches!(ev, PlayerEvent::TrackStarted { entry, .. } | PlayerEvent::Showing { entry, .. } if *entry == e.id)
+            });
+        }
         self.queue_changed();
         if is_current {
             // The entry that took its place plays next.
@@ -1722,8 +1732,7 @@ impl Engine {
         let idx = self.queue.iter().position(|e| e.id == cur.id);
         let next = match idx {
             Some(i) => self.following(Some(i), true),
-            // Not in the queue any more (removing the playing entry switches at once, so this is a
-            // crossfade's incoming entry removed during the overlap): its place is unknown, stop.
+            // Removing the playing entry switches at once, so this cannot happen; stop if it does.
             None => None,
         };
         match next {

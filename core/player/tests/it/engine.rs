@@ -657,3 +657,30 @@ fn previous_walks_back_through_the_shuffled_order() {
     p.send(PlayerCmd::Stop).expect("send");
     tap.open();
 }
+
+#[test]
+fn removing_the_entry_fading_in_cancels_the_crossfade() {
+    let t = tracks("44k/wav");
+    let (a, c) = (wav(&t[0]), wav(&t[2]));
+    let (p, tap) = gated_player(44_100);
+    p.send(PlayerCmd::SetCrossfade(Duration::from_millis(500)))
+        .expect("send");
+    p.send(PlayerCmd::Append(items(&t))).expect("send");
+    p.send(PlayerCmd::Play).expect("send");
+    // The overlap runs from output frame 154 351 to 176 401; its middle is 165 376.
+    tap.allow(158_000);
+    tap.wait_for(158_000);
+    p.send(PlayerCmd::Remove(1)).expect("send");
+    let events = until_end(&p, &tap);
+    let out = tap.samples();
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, PlayerEvent::TrackStarted { entry, .. } if entry.0 == 2)),
+        "the removed entry was never announced"
+    );
+    // Track 1 plays on alone to its end, then track 3 joins it without a gap.
+    assert_eq!(out.len() / 2, 176_401 + 99_599);
+    assert!(out[170_000 * 2..176_401 * 2] == a[170_000 * 2..]);
+    assert!(out[176_401 * 2..] == c[..]);
+}
