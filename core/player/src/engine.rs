@@ -460,6 +460,43 @@ impl Player {
     }
 }
 
+/// A cheap, cloneable handle for sending commands and reading state from any thread (`Send + Sync`),
+/// e.g. kept in the UI's context, while the [`Player`] itself (events and thread) lives with whoever
+/// drains the events.
+#[derive(Clone)]
+pub struct PlayerHandle {
+    tx: Sender<PlayerCmd>,
+    state: Arc<Mutex<PlayerState>>,
+}
+
+impl PlayerHandle {
+    /// Sends a command.
+    ///
+    /// # Errors
+    /// [`Error::EngineGone`] when the engine thread has ended.
+    pub fn send(&self, cmd: PlayerCmd) -> Result<()> {
+        self.tx.send(cmd).map_err(|_| Error::EngineGone)
+    }
+
+    /// A snapshot of the state.
+    pub fn state(&self) -> PlayerState {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+}
+
+impl Player {
+    /// A handle for other threads.
+    pub fn handle(&self) -> PlayerHandle {
+        PlayerHandle {
+            tx: self.tx.clone(),
+            state: self.state.clone(),
+        }
+    }
+}
+
 impl Drop for Player {
     fn drop(&mut self) {
         let _ = self.tx.send(PlayerCmd::Shutdown);

@@ -36,8 +36,8 @@ mod units;
 pub use cue::{Cue, CueKind, CuePayload, CueTrack, Showing, VerseRef};
 pub use decode::{Codec, Gapless, TrackInfo, TrimSource};
 pub use engine::{
-    EntryId, PlaybackStatus, Player, PlayerCmd, PlayerConfig, PlayerEvent, PlayerState, QueueItem,
-    RepeatMode, ReplayGain, ReplayGainMode,
+    EntryId, PlaybackStatus, Player, PlayerCmd, PlayerConfig, PlayerEvent, PlayerHandle,
+    PlayerState, QueueItem, RepeatMode, ReplayGain, ReplayGainMode,
 };
 pub use error::{Error, Result};
 pub use lrc::Lrc;

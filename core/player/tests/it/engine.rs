@@ -684,3 +684,27 @@ fn removing_the_entry_fading_in_cancels_the_crossfade() {
     assert!(out[170_000 * 2..176_401 * 2] == a[170_000 * 2..]);
     assert!(out[176_401 * 2..] == c[..]);
 }
+
+#[test]
+fn a_handle_drives_the_player_from_another_thread() {
+    fn send_sync<T: Send + Sync + Clone>(_: &T) {}
+    let (sink, tap) = MemorySink::new(44_100, 2);
+    let p = Player::spawn(Box::new(sink)).expect("player");
+    let h = p.handle();
+    send_sync(&h);
+    let path = tracks("44k/wav")[2].clone();
+    std::thread::spawn(move || {
+        h.send(PlayerCmd::Append(vec![QueueItem::new(path)]))?;
+        h.send(PlayerCmd::Play)
+    })
+    .join()
+    .expect("thread")
+    .expect("send");
+    for ev in p.events().iter() {
+        if ev == PlayerEvent::QueueEnded {
+            break;
+        }
+    }
+    assert_eq!(tap.frames(), 99_599);
+    assert_eq!(p.handle().state().queue.len(), 1);
+}
