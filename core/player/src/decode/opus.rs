@@ -7,8 +7,9 @@
 //!
 //! RFC 7845: the first `pre_skip` decoded frames are priming; the last page's granule position minus
 //! `pre_skip` is the real length, so the final packet is cut there. Opus always decodes at 48 kHz.
-//! Seeking reopens the stream and decodes up to the target: exact, and libopus decodes far faster
-//! than real time (see docs/benchmarks.md).
+//! Seeking bisects the Ogg pages on granule position to a page at least 80 ms (RFC 7845's pre-roll)
+//! before the target, decodes from there and discards up to the target; near the start of the stream
+//! it reopens and decodes up to the target instead.
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -65,6 +66,9 @@ pub struct OpusDecoder {
     remaining: u64,
     gain: f32,
     scratch: Vec<f32>,
+    /// Packets read ahead during a seek, decoded before reading on.
+    queued: std::collections::VecDeque<Vec<u8>>,
+    pre_skip: u64,
 }
 
 impl OpusDecoder {
@@ -138,6 +142,8 @@ impl OpusDecoder {
             remaining: frames,
             gain: 10f32.powf(f32::from(gain_q8) / 256.0 / 20.0),
             scratch: vec![0.0; MAX_FRAMES * usize::from(channels)],
+            queued: std::collections::VecDeque::new(),
+            pre_skip,
         })
     }
 }
@@ -181,6 +187,74 @@ fn parse_tags(data: &[u8]) -> (Option<String>, Option<String>, ReplayGainTags) {
     (title, artist, rg)
 }
 
+/// RFC 7845 asks decoders to start at least 80 ms before a seek target, so that the decoder has
+/// converged by then.
+const PREROLL: u64 = 3_840;
+
+impl OpusDecoder {
+    /// Seeks the Ogg stream by bisection on granule positions to a page that starts at least the
+    /// pre-roll (plus one maximal packet) before the target, and decodes from there. Returns false
+    /// (nothing changed that matters: the caller reopens) near the start or when the pages do not
+    /// say where they start.
+    fn seek_by_granule(&mut self, frame: u64) -> Result<bool> {
+        let target = frame + self.pre_skip;
+        let margin = PREROLL + MAX_FRAMES as u64;
+        if target < self.pre_skip + 2 * margin {
+            return Ok(false);
+        }
+        let ogg_err = |e: ogg::OggReadError| Error::corrupt(&self.path, format!("Ogg: {e}"));
+        if !self
+            .reader
+            .seek_absgp(Some(self.serial), target - margin)
+            .map_err(ogg_err)?
+        {
+            return Ok(false);
+        }
+        // The packets of the first page, to learn where the page starts: its granule position
+        // counts the samples up to the end of its last packet.
+        let mut packets = Vec::new();
+        let end_granule = loop {
+            match self.reader.read_packet().map_err(ogg_err)? {
+                Some(p) if p.stream_serial() != self.serial => continue,
+                Some(p) => {
+                    // The last page's granule position is cut short by the end trim, so it does
+                    // not tell where that page starts: near the end, reopen instead.
+                    if p.last_in_stream() {
+                        return Ok(false);
+                    }
+                    let last = p.last_in_page();
+                    let gp = p.absgp_page();
+                    packets.push(p.data);
+                    if last {
+                        break gp;
+                    }
+                }
+                None => return Ok(false),
+            }
+        };
+        let mut page_len = 0u64;
+        for p in &packets {
+            match opus::packet::get_nb_samples(p, OPUS_RATE) {
+                Ok(n) => page_len += n as u64,
+                Err(_) => return Ok(false),
+            }
+        }
+        let Some(page_start) = end_granule.checked_sub(page_len) else {
+            return Ok(false);
+        };
+        if end_granule == u64::MAX || page_start > target - PREROLL {
+            return Ok(false);
+        }
+        self.decoder
+            .reset_state()
+            .map_err(|e| Error::corrupt(&self.path, format!("libopus: {e}")))?;
+        self.queued = packets.into();
+        self.skip = target - page_start;
+        self.remaining = self.info.frames.unwrap_or(0).saturating_sub(frame);
+        Ok(true)
+    }
+}
+
 impl TrackDecoder for OpusDecoder {
     fn info(&self) -> &TrackInfo {
         &self.info
@@ -192,25 +266,27 @@ impl TrackDecoder for OpusDecoder {
             if self.remaining == 0 {
                 return Ok(0);
             }
-            let packet = match self.reader.read_packet() {
-                Ok(Some(p)) => p,
-                Ok(None) => {
-                    return Err(Error::corrupt(
-                        &self.path,
-                        format!(
-                            "stream ends {} frames before its final granule position",
-                            self.remaining
-                        ),
-                    ));
+            let data = if let Some(d) = self.queued.pop_front() {
+                d
+            } else {
+                match self.reader.read_packet() {
+                    Ok(Some(p)) if p.stream_serial() == self.serial => p.data,
+                    Ok(Some(_)) => continue,
+                    Ok(None) => {
+                        return Err(Error::corrupt(
+                            &self.path,
+                            format!(
+                                "stream ends {} frames before its final granule position",
+                                self.remaining
+                            ),
+                        ));
+                    }
+                    Err(e) => return Err(Error::corrupt(&self.path, format!("Ogg: {e}"))),
                 }
-                Err(e) => return Err(Error::corrupt(&self.path, format!("Ogg: {e}"))),
             };
-            if packet.stream_serial() != self.serial {
-                continue;
-            }
             let n = self
                 .decoder
-                .decode_float(&packet.data, &mut self.scratch, false)
+                .decode_float(&data, &mut self.scratch, false)
                 .map_err(|e| Error::corrupt(&self.path, format!("libopus: {e}")))?;
             let mut start = 0;
             let mut frames = n;
@@ -236,10 +312,14 @@ impl TrackDecoder for OpusDecoder {
     }
 
     fn seek(&mut self, frame: u64) -> Result<()> {
+        let total = self.info.frames.unwrap_or(0);
+        let frame = frame.min(total);
+        if self.seek_by_granule(frame)? {
+            return Ok(());
+        }
         let mut fresh = OpusDecoder::open(&self.path)?;
-        let target = frame.min(fresh.remaining);
-        fresh.skip += target;
-        fresh.remaining -= target;
+        fresh.skip += frame;
+        fresh.remaining -= frame;
         *self = fresh;
         Ok(())
     }

@@ -81,7 +81,7 @@ fn seeks_are_sample_exact_in_every_format() {
         let (info, all) = decode_all(path).expect("decode");
         let ch = usize::from(info.channels);
         let mut worst = 0f32;
-        for target in [0u64, 1, 4_095, 100_003, 164_999] {
+        for target in [0u64, 1, 4_095, 100_003, 120_000, 150_000, 164_999] {
             let mut d = decode::open(path).expect("open");
             d.seek(target).expect("seek");
             // Everything from the seek to the end of the track.
