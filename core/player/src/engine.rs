@@ -10,8 +10,9 @@
 //!  Player::events() ◄──mpsc── PlayerEvent ; Player::state() ◄── PlayerState (PlayerState::apply) ◄─┘
 //! ```
 //!
-//! Gapless: when a track's decoder runs dry the next entry is opened and its first block is written
-//! right after the last block of the previous one, on the same output, so joins add and drop nothing.
+//! Gapless: when a track's decoder runs dry the next entry's first block is written right after the last
+//! block of the previous one, on the same output, so joins add and drop nothing. The next entry is opened
+//! ahead on a helper thread a few seconds before the join, and used if it is still the one that follows.
 //! The next entry is chosen at that moment, from the queue as it is then: edits made while a track plays
 //! (add, remove, move) take effect at its end without disturbing the join. A track that fails to open
 //! or decode yields [`PlayerEvent::TrackError`] and playback goes on with the next one.
@@ -536,6 +537,16 @@ struct Incoming {
     mid_out: u64,
 }
 
+/// A decoder being opened ahead of time on a helper thread, for the entry expected next.
+struct Prepared {
+    id: EntryId,
+    path: PathBuf,
+    handle: JoinHandle<Result<Box<dyn TrackDecoder>>>,
+}
+
+/// How long before a track's end the next one is opened ahead.
+const PREPARE_AHEAD: Duration = Duration::from_secs(5);
+
 /// Longest crossfade.
 const MAX_CROSSFADE: Duration = Duration::from_secs(12);
 
@@ -595,6 +606,8 @@ struct Engine {
     /// The entry for which a crossfade was already tried (not retried every block).
     crossfade_tried: Option<EntryId>,
     resampler: Option<(u32, Resample)>,
+    /// The next entry's decoder, opened ahead.
+    prepared: Option<Prepared>,
     /// Output frames the input consumed so far will produce.
     out_cursor: u64,
     rs_base: u64,
@@ -650,6 +663,7 @@ impl Engine {
             incoming: None,
             crossfade_tried: None,
             resampler: None,
+            prepared: None,
             out_cursor: 0,
             rs_base: 0,
             rs_in: 0,
@@ -942,6 +956,7 @@ impl Engine {
     fn stop(&mut self) {
         self.drop_unheard();
         self.incoming = None;
+        self.prepared = None;
         // Stopping drops what the resampler holds: its tail would be heard after the stop.
         self.resampler = None;
         self.out.discard_buffered();
@@ -1215,6 +1230,72 @@ impl Engine {
         self.resync_cursor();
     }
 
+    /// The decoder for entry `id`: the one opened ahead if it is for this entry and file, else opened now.
+    fn open_entry(&mut self, id: EntryId, path: &std::path::Path) -> Result<Box<dyn TrackDecoder>> {
+        match self.prepared.take() {
+            Some(p) if p.id == id && p.path == path => p
+                .handle
+                .join()
+                .unwrap_or_else(|_| Err(Error::corrupt(path, "the decoder failed while opening"))),
+            // Not the one expected (the queue changed): the helper finishes on its own and is dropped.
+            _ => decode::open(path),
+        }
+    }
+
+    /// The entry that will follow the current one at its end, without changing anything (a shuffle
+    /// that would wrap and reshuffle is not predicted).
+    fn peek_next(&self) -> Option<usize> {
+        let idx = self.current_index()?;
+        if self.repeat == RepeatMode::One {
+            return Some(idx);
+        }
+        if self.shuffle {
+            if self.shuffle_order.len() != self.queue.len() {
+                return None;
+            }
+            let id = self.queue[idx].id;
+            let pos = self.shuffle_order.iter().position(|x| *x == id)?;
+            let next = *self.shuffle_order.get(pos + 1)?;
+            return self.queue.iter().position(|e| e.id == next);
+        }
+        if idx + 1 < self.queue.len() {
+            Some(idx + 1)
+        } else if self.repeat == RepeatMode::All {
+            Some(0)
+        } else {
+            None
+        }
+    }
+
+    /// A few seconds before the current track ends, opens the next one on a helper thread, so the
+    /// join does not wait for a slow disk or network file system.
+    fn prepare_next(&mut self) {
+        if self.prepared.is_some() || self.incoming.is_some() {
+            return;
+        }
+        let Some(cur) = self.current.as_ref() else {
+            return;
+        };
+        let Some(total) = cur.info.frames else {
+            return;
+        };
+        let ahead = PREPARE_AHEAD.as_secs() * u64::from(cur.info.rate);
+        if total.saturating_sub(cur.pos) > ahead {
+            return;
+        }
+        let Some(i) = self.peek_next() else {
+            return;
+        };
+        let (id, path) = (self.queue[i].id, self.queue[i].item.path.clone());
+        let p = path.clone();
+        if let Ok(handle) = std::thread::Builder::new()
+            .name("cnt-player-open".into())
+            .spawn(move || decode::open(&p))
+        {
+            self.prepared = Some(Prepared { id, path, handle });
+        }
+    }
+
     /// Opens the entry at `index` (or the next ones that work) and makes it current.
     fn start_at(&mut self, mut index: usize) {
         let mut tried = 0;
@@ -1225,7 +1306,7 @@ impl Engine {
             }
             tried += 1;
             let (id, item) = (self.queue[index].id, self.queue[index].item.clone());
-            match decode::open(&item.path) {
+            match self.open_entry(id, &item.path) {
                 Ok(decoder) => {
                     let info = decoder.info().clone();
                     if self
@@ -1411,6 +1492,7 @@ impl Engine {
             self.apply_gain(gain);
         }
         self.write_block(rate, take as u64);
+        self.prepare_next();
         if std::mem::take(&mut self.pause_after_write) {
             self.out.pause();
             self.set_status(PlaybackStatus::Paused);
@@ -1498,7 +1580,7 @@ impl Engine {
         };
         let (nid, item) = (self.queue[index].id, self.queue[index].item.clone());
         // A file that fails here is reported when it is reached the ordinary way.
-        let Ok(decoder) = decode::open(&item.path) else {
+        let Ok(decoder) = self.open_entry(nid, &item.path) else {
             return;
         };
         let info = decoder.info().clone();
