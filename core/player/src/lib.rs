@@ -14,9 +14,11 @@
 //!   and padding trimmed, see [`decode`]) and the engine writes the next track's first block right after
 //!   the previous track's last one. Where a file cannot be trimmed it says so ([`TrimSource::Unavailable`],
 //!   [`PlayerEvent::NotGapless`]).
-//! - Threading: [`Player`] is the handle (`Send`); the engine owns decoders and the output on its own
-//!   thread; commands go in over a channel, events come out over another, and [`PlayerState`] is a
-//!   snapshot kept by [`PlayerState::apply`], which the UI may also use to mirror state from events.
+//! - Threading: [`Player`] owns the engine thread and the event receiver; [`PlayerHandle`] (`Clone + Sync`)
+//!   sends commands and reads state from anywhere. The engine owns decoders and the output on its own
+//!   thread (plus a short-lived helper that opens the next file ahead); commands go in over a channel,
+//!   events come out over another, and [`PlayerState`] is a snapshot kept by [`PlayerState::apply`],
+//!   which the UI may also use to mirror state from events.
 //! - Positions are [`Position`]s (frames at a rate), never float seconds: cues and seeks are exact.
 //! - `cnt play --output`: [`render_to_wav`] plays files through the same engine into a WAV file and
 //!   reports, per file, codec, trims and where they came from.
