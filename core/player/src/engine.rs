@@ -1117,10 +1117,12 @@ impl Engine {
         let is_current = self.current_index() == Some(i);
         let e = self.queue.remove(i);
         self.shuffle_order.retain(|x| *x != e.id);
-        if self.incoming.as_ref().is_some_and(|inc| inc.cur.id == e.id) {
-            // Removed while fading in: the fade stops, the current track plays on alone, and the
-            // incoming entry's announcements that were not heard yet are withdrawn.
-            self.incoming = None;
+        if let Some(inc) = self.incoming.take_if(|inc| inc.cur.id == e.id) {
+            // Removed while fading in: the current track plays on alone, gliding back from where its
+            // fade-out had got to, and the incoming entry's announcements not heard yet are withdrawn.
+            let r = inc.done as f32 / inc.len as f32;
+            let level = (r * std::f32::consts::FRAC_PI_2).cos();
+            self.volume_ramp = Some((self.volume.linear() * level, 0, self.fade_frames()));
             let played = self.out.played_frames();
             self.pending.retain(|(f, ev)| {
                 *f <= played
