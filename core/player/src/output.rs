@@ -309,6 +309,9 @@ impl Drop for WavSink {
     }
 }
 
+/// How long a device may take no samples before a write gives up.
+const STALL: Duration = Duration::from_secs(2);
+
 struct Ring {
     samples: Mutex<VecDeque<f32>>,
     space: Condvar,
@@ -455,6 +458,8 @@ impl AudioOutput for DeviceOutput {
         let mut rest = samples;
         while !rest.is_empty() {
             let mut q = lock(&self.ring.samples);
+            let mut seen = self.ring.consumed.load(Ordering::Relaxed);
+            let mut since = std::time::Instant::now();
             while q.len() >= self.capacity {
                 let (g, _) = self
                     .ring
@@ -464,6 +469,17 @@ impl AudioOutput for DeviceOutput {
                 q = g;
                 if self.keeper.as_ref().is_some_and(|k| k.is_finished()) {
                     return Err(Error::Output("the audio device closed".into()));
+                }
+                // A device that stops pulling (unplugged, suspended) must not hang the engine: after
+                // two seconds without progress the write fails and the engine reports it.
+                let now = self.ring.consumed.load(Ordering::Relaxed);
+                if now != seen {
+                    seen = now;
+                    since = std::time::Instant::now();
+                } else if since.elapsed() > STALL && !self.ring.paused.load(Ordering::Relaxed) {
+                    return Err(Error::Output(
+                        "the audio device stopped taking samples".into(),
+                    ));
                 }
             }
             let n = (self.capacity - q.len()).min(rest.len());
