@@ -6,7 +6,7 @@
 //! seeks to half a second before the target (lossy decoders need that pre-roll to settle: MP3's bit
 //! reservoir and filter bank, Vorbis's overlap) and frames are discarded up to the target; the result
 //! is bit-identical to a straight decode (tested). AAC reopens and decodes up to the target instead,
-//! because after a container seek symphonia's AAC output differs in the last frames of the track.
+//! because after a container seek symphonia's AAC output is not bit-identical (see `open`).
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -305,8 +305,9 @@ impl SymphDecoder {
                 }
             }
         };
-        // AAC after a container seek comes out right except for the last few frames of the track
-        // (measured: up to 0.06 off in the final ~10 frames), so AAC seeks by reopening instead.
+        // AAC after a container seek is on the right frame but not bit-identical to a straight decode:
+        // measured up to 0.06 off throughout the rest of the track (most likely the noise-substitution
+        // generator, whose state depends on the decode history). AAC seeks by reopening instead.
         let frames_are_ts = codec != Codec::Aac
             && track
                 .time_base
