@@ -27,36 +27,7 @@ fn main() {
     }
     if let Some(out) = output {
         match render_to_wav(&files, &out, RenderOptions::default()) {
-            Ok(report) => {
-                for t in &report.tracks {
-                    match &t.result {
-                        Ok(i) => println!(
-                            "{}: {:?} {} Hz, frames {}..{}, trims from {:?} (delay {}, padding {}){}",
-                            t.path.display(),
-                            i.codec,
-                            i.rate,
-                            t.start_frame,
-                            t.start_frame + t.frames,
-                            i.gapless.source,
-                            i.gapless.delay,
-                            i.gapless.padding,
-                            if i.gapless.distrusted.is_empty() {
-                                String::new()
-                            } else {
-                                format!("; distrusted: {}", i.gapless.distrusted.join("; "))
-                            }
-                        ),
-                        Err(e) => println!("{}: error: {e}", t.path.display()),
-                    }
-                }
-                println!(
-                    "{} frames at {} Hz, {} channels → {}",
-                    report.total_frames,
-                    report.rate,
-                    report.channels,
-                    out.display()
-                );
-            }
+            Ok(report) => println!("{report} → {}", out.display()),
             Err(e) => {
                 eprintln!("{e}");
                 std::process::exit(1);

@@ -56,6 +56,41 @@ pub struct RenderReport {
     pub total_frames: u64,
 }
 
+impl std::fmt::Display for RenderReport {
+    /// One line per file (codec, rate, output frames, where the trims came from, delay, padding,
+    /// anything distrusted, or the error), then the total: what `cnt play --output` prints.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for t in &self.tracks {
+            match &t.result {
+                Ok(i) => {
+                    write!(
+                        f,
+                        "{}: {:?} {} Hz, frames {}..{}, trims from {:?} (delay {}, padding {})",
+                        t.path.display(),
+                        i.codec,
+                        i.rate,
+                        t.start_frame,
+                        t.start_frame + t.frames,
+                        i.gapless.source,
+                        i.gapless.delay,
+                        i.gapless.padding
+                    )?;
+                    if !i.gapless.distrusted.is_empty() {
+                        write!(f, "; distrusted: {}", i.gapless.distrusted.join("; "))?;
+                    }
+                    writeln!(f)?;
+                }
+                Err(e) => writeln!(f, "{}: error: {e}", t.path.display())?,
+            }
+        }
+        write!(
+            f,
+            "{} frames at {} Hz, {} channels",
+            self.total_frames, self.rate, self.channels
+        )
+    }
+}
+
 impl RenderReport {
     /// The output frames where one track ends and the next begins.
     pub fn joins(&self) -> Vec<u64> {

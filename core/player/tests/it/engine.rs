@@ -394,6 +394,16 @@ fn render_to_wav_writes_the_exact_concatenation() {
         render_to_wav(&tracks("44k/flac"), &out, RenderOptions::default()).expect("render");
     assert_eq!(report.joins(), vec![176_401, 341_401]);
     assert_eq!(wav(&out), reference("44k"));
+    let text = report.to_string();
+    assert_eq!(text.lines().count(), 4, "{text}");
+    assert!(
+        text.contains("frames 176401..341401, trims from Exact"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("441000 frames at 44100 Hz, 2 channels"),
+        "{text}"
+    );
     for t in &report.tracks {
         let info = t.result.as_ref().expect("ok");
         assert_eq!(info.gapless.source, cnt_player::TrimSource::Exact);
