@@ -39,6 +39,14 @@ const RUN: &[(&str, &str)] = &[
         "espeak-ng",
         "reads the demo catalogue's spoken psalm and sermon (public-domain text)",
     ),
+    (
+        "libasound2-dev",
+        "ALSA, linked by the player's audio device output (rodio / cpal)",
+    ),
+    (
+        "libopus-dev",
+        "libopus, the player's Opus decoder (symphonia has none)",
+    ),
 ];
 
 /// (package, why), for the tests on top of [`RUN`].
@@ -61,6 +69,10 @@ const TEST: &[(&str, &str)] = &[
     (
         "gnome-keyring",
         "a real Secret Service: sign-ins that survive the process in tests",
+    ),
+    (
+        "ffmpeg",
+        "the player benchmark compares our decode times with `ffmpeg -f null`",
     ),
 ];
 

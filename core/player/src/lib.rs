@@ -1,163 +1,48 @@
-//! Gapless playback (issue #5 builds the engine here).
-//!
-//! Design (ARCHITECTURE.md "Playback"):
+//! Gapless playback: decode, a sample-exact queue, audio outputs, and cue tracks on the sample clock.
 //!
 //! ```text
-//!  PlayerCmd ──► engine thread ──► decode (symphonia; libopus) ──► trim delay/padding ──► queue
-//!                     │                                                                  │
-//!                     ▼                                                                  ▼
-//!               PlayerEvent ◄── cue tracks (verses, lyrics, chords) ◄── sample clock ◄── AudioOutput
-//!                                                                        (rodio device | WAV | memory)
+//!  PlayerCmd ──► engine thread (engine.rs) ──► decode::open (symphonia 0.6 | libopus) ──► trims (decode/)
+//!                     │  queue, repeat, shuffle, seek, ReplayGain·volume·fade, rubato if rates differ
+//!                     ▼
+//!                AudioOutput::write ──► DeviceOutput (rodio) | WavSink (hound) | MemorySink
+//!                     │
+//!  PlayerEvent ◄──────┴── released when AudioOutput::played_frames() reaches their frame:
+//!                          TrackStarted, Cue (exact sample), Position, TrackError, QueueEnded …
 //! ```
 //!
-//! What exists today are the unit types every part of that pipeline shares: [`Position`], counted in
-//! sample frames so that cue lookups and joins are exact, and [`Volume`], with its decibel mapping.
-//! The engine, decoders and outputs arrive with the player issue; this crate will own its thread and
-//! never expose rodio or symphonia types.
+//! - Joins are exact because every decoder hands out only the track's original frames (encoder delay
+//!   and padding trimmed, see [`decode`]) and the engine writes the next track's first block right after
+//!   the previous track's last one. Where a file cannot be trimmed it says so ([`TrimSource::Unavailable`],
+//!   [`PlayerEvent::NotGapless`]).
+//! - Threading: [`Player`] owns the engine thread and the event receiver; [`PlayerHandle`] (`Clone + Sync`)
+//!   sends commands and reads state from anywhere. The engine owns decoders and the output on its own
+//!   thread (plus a short-lived helper that opens the next file ahead); commands go in over a channel,
+//!   events come out over another, and [`PlayerState`] is a snapshot kept by [`PlayerState::apply`],
+//!   which the UI may also use to mirror state from events.
+//! - Positions are [`Position`]s (frames at a rate), never float seconds: cues and seeks are exact.
+//! - `cnt play --output`: [`render_to_wav`] plays files through the same engine into a WAV file and
+//!   reports, per file, codec, trims and where they came from.
+//! - No symphonia, rodio or libopus type appears in this API. This crate depends on `cnt-model` only
+//!   among ours; it never touches SQLite, the network or the UI.
 
-use std::time::Duration;
+pub mod cue;
+pub mod decode;
+mod engine;
+mod error;
+pub mod lrc;
+pub mod output;
+mod render;
+mod resample;
+mod units;
 
-/// Errors of playback.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// A sample rate of zero cannot describe a stream.
-    #[error("sample rate must be positive")]
-    ZeroSampleRate,
-    /// A volume outside 0.0–1.0 or not a number.
-    #[error("volume {0} is outside 0.0–1.0")]
-    InvalidVolume(f32),
-}
-
-/// Result with this crate's [`Error`].
-pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-/// A position in a stream, in sample frames at a sample rate: exact, unlike a float of seconds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Position {
-    frames: u64,
-    rate: u32,
-}
-
-impl Position {
-    /// `frames` frames into a stream of `rate` Hz.
-    ///
-    /// # Errors
-    /// [`Error::ZeroSampleRate`] when `rate` is 0.
-    pub fn new(frames: u64, rate: u32) -> Result<Self> {
-        if rate == 0 {
-            return Err(Error::ZeroSampleRate);
-        }
-        Ok(Position { frames, rate })
-    }
-
-    /// The frame nearest to `time` at `rate` Hz.
-    ///
-    /// # Errors
-    /// [`Error::ZeroSampleRate`] when `rate` is 0.
-    pub fn from_duration(time: Duration, rate: u32) -> Result<Self> {
-        if rate == 0 {
-            return Err(Error::ZeroSampleRate);
-        }
-        let nanos = time.as_nanos();
-        let frames = (nanos * u128::from(rate) + 500_000_000) / 1_000_000_000;
-        Ok(Position {
-            frames: u64::try_from(frames).unwrap_or(u64::MAX),
-            rate,
-        })
-    }
-
-    /// Frames from the start.
-    pub fn frames(self) -> u64 {
-        self.frames
-    }
-
-    /// The sample rate.
-    pub fn rate(self) -> u32 {
-        self.rate
-    }
-
-    /// The same instant as a duration (rounded down to the nanosecond).
-    pub fn as_duration(self) -> Duration {
-        let nanos = u128::from(self.frames) * 1_000_000_000 / u128::from(self.rate);
-        Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
-    }
-
-    /// `m:ss` (or `h:mm:ss`), as shown on a progress bar.
-    pub fn clock(self) -> String {
-        let secs = self.frames / u64::from(self.rate);
-        let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-        if h > 0 {
-            format!("{h}:{m:02}:{s:02}")
-        } else {
-            format!("{m}:{s:02}")
-        }
-    }
-}
-
-/// A linear playback volume from 0.0 (silent) to 1.0 (full).
-#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
-pub struct Volume(f32);
-
-impl Volume {
-    /// Silence.
-    pub const MUTED: Volume = Volume(0.0);
-    /// Full scale.
-    pub const FULL: Volume = Volume(1.0);
-
-    /// A volume from a linear factor.
-    ///
-    /// # Errors
-    /// [`Error::InvalidVolume`] outside 0.0–1.0 or for NaN.
-    pub fn new(linear: f32) -> Result<Self> {
-        if (0.0..=1.0).contains(&linear) {
-            Ok(Volume(linear))
-        } else {
-            Err(Error::InvalidVolume(linear))
-        }
-    }
-
-    /// The linear factor.
-    pub fn linear(self) -> f32 {
-        self.0
-    }
-
-    /// The gain in decibels (−∞ for silence).
-    pub fn decibels(self) -> f32 {
-        20.0 * self.0.log10()
-    }
-
-    /// A volume from a gain in decibels, clamped to full scale.
-    pub fn from_decibels(db: f32) -> Volume {
-        Volume(10f32.powf(db / 20.0).clamp(0.0, 1.0))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn positions_are_exact_in_frames() {
-        let p = Position::from_duration(Duration::from_secs(92), 44_100).expect("pos");
-        assert_eq!(p.frames(), 92 * 44_100);
-        assert_eq!(p.as_duration(), Duration::from_secs(92));
-        assert_eq!(p.clock(), "1:32");
-        assert_eq!(
-            Position::new(3_600 * 48_000 + 5 * 48_000, 48_000)
-                .expect("p")
-                .clock(),
-            "1:00:05"
-        );
-        assert!(Position::new(1, 0).is_err());
-    }
-
-    #[test]
-    fn volume_maps_to_decibels_and_back() {
-        let half = Volume::from_decibels(-6.0206);
-        assert!((half.linear() - 0.5).abs() < 1e-4);
-        assert!((Volume::new(0.5).expect("v").decibels() + 6.0206).abs() < 1e-3);
-        assert_eq!(Volume::from_decibels(12.0), Volume::FULL);
-        assert!(Volume::new(1.5).is_err());
-        assert!(Volume::new(f32::NAN).is_err());
-    }
-}
+pub use cue::{Cue, CueKind, CuePayload, CueTrack, Showing, VerseRef};
+pub use decode::{Codec, Gapless, TrackInfo, TrimSource};
+pub use engine::{
+    EntryId, PlaybackStatus, Player, PlayerCmd, PlayerConfig, PlayerEvent, PlayerHandle,
+    PlayerState, QueueItem, RepeatMode, ReplayGain, ReplayGainMode,
+};
+pub use error::{Error, Result};
+pub use lrc::Lrc;
+pub use output::{AudioOutput, DeviceOutput, MemorySink, MemoryTap, WavFormat, WavSink};
+pub use render::{RenderOptions, RenderReport, RenderedTrack, render_to_memory, render_to_wav};
+pub use units::{Position, Volume};
