@@ -234,11 +234,9 @@ pub async fn changes_json(
         }
         next_cursor = version;
     }
-    let head = if has_more {
-        current_version(db).await?
-    } else {
-        next_cursor
-    };
+    // Always the real head: a device whose cursor is beyond it knows the server was restored from
+    // an older backup and resyncs from scratch.
+    let head = current_version(db).await?;
     let _ = write!(
         out,
         "],\"next_cursor\":{next_cursor},\"has_more\":{has_more},\"head\":{head}}}"

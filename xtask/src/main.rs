@@ -146,8 +146,18 @@ fn run(release: bool, app_args: &[String]) -> Result<()> {
             None
         }
         false => {
+            // The bundled public-domain demo catalogue, made on first run (sox, espeak-ng).
+            let seeded = Command::new(bin_dir.join("cnt-server"))
+                .args(["seed", "demo", "--if-empty"])
+                .status()
+                .context("cannot run cnt-server seed demo")?;
+            if !seeded.success() {
+                eprintln!("warning: the demo catalogue could not be made; the server starts empty");
+            }
+            // Only this machine can reach it (127.0.0.1), so anyone at it may create an account.
             let child = Command::new(bin_dir.join("cnt-server"))
                 .args(["--bind", &format!("127.0.0.1:{}", window::DEFAULT_PORT)])
+                .args(["--registration", "open"])
                 .spawn()
                 .context("cannot start cnt-server")?;
             let mut server = window::ChildGuard::new(child);

@@ -214,6 +214,23 @@ impl Library {
         Ok(true)
     }
 
+    /// Forgets the catalogue, the user's synced data and the cursor, so that the next sync fetches
+    /// everything again. Unsent edits, downloads and conflicts stay (edits are replayed on top).
+    /// Used when the server's history went backwards (restored from an older backup).
+    ///
+    /// # Errors
+    /// SQLite's.
+    pub fn reset_for_resync(&mut self) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute_batch(
+            "DELETE FROM playlist_entries; DELETE FROM playlists; DELETE FROM favorites; \
+             DELETE FROM follows; DELETE FROM history; DELETE FROM items; \
+             UPDATE sync_state SET cursor = 0 WHERE id = 1;",
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Applies one page of the change feed fetched with `since`, together with its cursor, in one
     /// transaction. A page whose `since` no longer matches the stored cursor (another sync got there
     /// first) is skipped.

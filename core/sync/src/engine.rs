@@ -64,6 +64,8 @@ pub struct SyncReport {
     pub cursor: i64,
     /// Downloads queued for pinned playlists.
     pub queued_downloads: u64,
+    /// The server had been restored from an older backup, so everything was fetched again.
+    pub resynced: bool,
 }
 
 /// Errors of a sync run: the network's or the library's.
@@ -151,6 +153,18 @@ pub async fn sync_once(
     loop {
         let (_, _, since) = with_library(library, |l| l.sync_scope()).await?;
         let page: ChangesPage = client.changes(access_token, since, PAGE).await?;
+        if page.head < since {
+            // The server's history is behind ours: it was restored from an older backup. What we
+            // hold may include things it no longer has; start over (unsent edits are kept).
+            tracing::warn!(
+                since,
+                head = page.head,
+                "server history went backwards; resyncing"
+            );
+            with_library(library, |l| l.reset_for_resync()).await?;
+            report.resynced = true;
+            continue;
+        }
         let has_more = page.has_more;
         let head = page.head.max(page.next_cursor);
         let n = page.changes.len() as u64;

@@ -582,3 +582,58 @@ async fn a_full_disk_gives_a_clear_error_and_keeps_the_partial_file() {
     );
     assert!(list[0].bytes_done > 0 || kept > 0);
 }
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_restored_from_an_older_backup_is_resynced_from_scratch() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("server");
+    let server = TestServer::start(&data, "127.0.0.1:0".parse().expect("addr")).await;
+    let addr = server.addr;
+    cnt_backend::catalog::put_items(&server.db, &tracks(3))
+        .await
+        .expect("seed");
+    let (client, token, user) = sign_up(&server, "fay@example.org").await;
+    let d = Device::open(dir.path(), "d", &server.url(), user);
+    sync(&d, &client, &token).await;
+    // The operator's backup, taken with the server stopped.
+    server.stop().await;
+    copy_dir(&data, &dir.path().join("backup"));
+    let server = TestServer::start(&data, addr).await;
+    cnt_backend::catalog::put_items(&server.db, &tracks(5))
+        .await
+        .expect("more");
+    sync(&d, &client, &token).await;
+    assert_eq!(d.lib().count_items(None).expect("count"), 8);
+    // Disaster: the server comes back from the older backup.
+    server.stop().await;
+    std::fs::remove_dir_all(&data).expect("wipe");
+    copy_dir(&dir.path().join("backup"), &data);
+    let _server = TestServer::start(&data, addr).await;
+    d.lib().create_playlist("Made meanwhile").expect("edit");
+    let report = sync(&d, &client, &token).await;
+    assert!(report.resynced, "{report:?}");
+    assert_eq!(
+        d.lib().count_items(None).expect("count"),
+        3,
+        "what the server lost is not shown as if it were there"
+    );
+    assert_eq!(
+        d.lib().playlists().expect("playlists").len(),
+        1,
+        "the unsent edit survived"
+    );
+    assert_eq!(d.lib().pending_count().expect("pending"), 0);
+}
