@@ -17,6 +17,8 @@
 mod account;
 mod library;
 mod network;
+mod playback;
+mod scripture;
 mod settings;
 
 use std::path::{Path, PathBuf};
@@ -36,6 +38,8 @@ pub use cnt_sync::{ConnectionState, MonitorTiming};
 pub use cnt_sync::{DownloadProgress, SyncProgress, SyncReport};
 pub use library::{DEFAULT_QUOTA_MB, SyncStatus};
 pub use network::is_metered;
+pub use playback::{PlayNote, RenderReport, RenderedTrack};
+pub use scripture::{BUNDLED_TRANSLATION, PassageText, Verse, render_verses, verse_name};
 pub use settings::Settings;
 use tokio::sync::broadcast;
 
@@ -74,6 +78,12 @@ pub enum Error {
     /// The keyring failed.
     #[error(transparent)]
     Secrets(#[from] cnt_secrets::Error),
+    /// Scripture: a reference that cannot be, an import that failed, the Bible store.
+    #[error(transparent)]
+    Scripture(#[from] cnt_scripture::Error),
+    /// Playback: no audio device, an unreadable file.
+    #[error(transparent)]
+    Player(#[from] cnt_player::Error),
     /// An unexpected internal failure.
     #[error("internal error: {0}")]
     Internal(String),
@@ -151,6 +161,8 @@ struct Inner {
     sync_wake: Arc<tokio::sync::Notify>,
     // One sync run at a time.
     sync_lock: tokio::sync::Mutex<()>,
+    // The Bible store, opened on first use.
+    bible: Mutex<Option<cnt_scripture::bible::BibleStore>>,
     secrets: Arc<dyn SecretStore>,
     session: tokio::sync::Mutex<account::SessionTokens>,
     events: broadcast::Sender<CoreEvent>,
@@ -266,6 +278,7 @@ impl Core {
                 library: Arc::new(Mutex::new(opened.library)),
                 sync_wake: Arc::new(tokio::sync::Notify::new()),
                 sync_lock: tokio::sync::Mutex::new(()),
+                bible: Mutex::new(None),
                 secrets,
                 session: tokio::sync::Mutex::new(account::SessionTokens::default()),
                 events,

@@ -1,8 +1,8 @@
 //! `cnt`: the CNT Media desktop app and its command line.
 //!
 //! With no subcommand it opens the window (Dioxus desktop on wry/tao). Subcommands work without a
-//! display: `cnt status`, `cnt account …`, `cnt library sync|search|download|downloads`; later
-//! issues add `play`, `bible`, `song`.
+//! display: `cnt status`, `cnt account …`, `cnt library sync|search|download|downloads`,
+//! `cnt bible REF|search|import|translations`, `cnt play FILE… [--output OUT.wav]`; `song` comes later.
 //! Global options: `--data-dir` (`CNT_DATA_DIR`), `--server` (`CNT_SERVER`), `--config`
 //! (`CNT_CONFIG`) and `--json` for machine-readable output.
 //!
@@ -11,6 +11,7 @@
 
 mod account;
 mod library;
+mod scripture;
 mod window;
 
 use std::path::PathBuf;
@@ -56,6 +57,28 @@ enum Command {
     /// Sync, search and download the library.
     #[command(subcommand)]
     Library(library::LibraryCommand),
+    /// Print a Bible passage (`cnt bible jn316`, `cnt bible "1 Cor 13:4-7" --translation WEB`), or
+    /// search, import and list translations.
+    #[command(args_conflicts_with_subcommands = true)]
+    Bible {
+        /// A reference: `John 3:16`, `Jn 3:16-18`, `Ps 23`, `Rom 8:28; 12:1-2`, `jn316`.
+        reference: Option<String>,
+        /// Translation code [default: WEB, the bundled World English Bible].
+        #[arg(long)]
+        translation: Option<String>,
+        #[command(subcommand)]
+        command: Option<scripture::BibleCommand>,
+    },
+    /// Play audio files gaplessly, or with --output render them to a WAV file (no sound card needed),
+    /// printing per file how many samples were trimmed and from which metadata.
+    Play {
+        /// The files, in order.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write a WAV at the tracks' own sample rate instead of playing.
+        #[arg(long, value_name = "OUT.wav")]
+        output: Option<PathBuf>,
+    },
     /// Show the server connection, where data lives, and the settings in use.
     Status {
         /// How long to wait for the server to answer.
@@ -104,6 +127,20 @@ fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::Account(command)) => runtime.block_on(account::run(&core, command, cli.json)),
         Some(Command::Library(command)) => runtime.block_on(library::run(&core, command, cli.json)),
+        Some(Command::Bible {
+            reference,
+            translation,
+            command,
+        }) => match (command, reference) {
+            (Some(command), _) => scripture::run(&core, command, cli.json),
+            (None, Some(r)) => scripture::passage(&core, &r, translation.as_deref(), cli.json),
+            (None, None) => {
+                anyhow::bail!(
+                    "give a reference (`cnt bible jn316`) or a subcommand (`cnt bible --help`)"
+                )
+            }
+        },
+        Some(Command::Play { files, output }) => scripture::play(&core, &files, output, cli.json),
         Some(Command::Status { timeout }) => {
             runtime.block_on(status(&core, Duration::from_secs(timeout), cli.json))
         }

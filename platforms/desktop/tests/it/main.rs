@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 use cnt_e2e::TestServer;
 
 mod library;
+mod scripture;
 
 const CNT: &str = env!("CARGO_BIN_EXE_cnt");
 

@@ -1,0 +1,109 @@
+//! Scripture through the core: the Bible store (its own SQLite file, `bible.db` in the data folder,
+//! with the World English Bible installed on first use, no network needed).
+//!
+//! The store lives in its own file rather than the library database because it is large, never
+//! synced and always rebuildable (docs/scripture.md). It is opened on first use, not at start-up.
+
+use std::path::Path;
+
+use cnt_scripture::Reference;
+use cnt_scripture::bible::{BibleStore, Filter, Hit, ImportOptions, Progress, Translation};
+
+use crate::{Core, Error, Result};
+
+pub use cnt_scripture::bible::{BUNDLED_TRANSLATION, Verse};
+
+/// "John 3:16" for a verse (English book names).
+pub fn verse_name(verse: &Verse) -> String {
+    let book = cnt_scripture::Book::by_number(verse.id.book).map_or("?", |b| b.name);
+    format!("{book} {}:{}", verse.id.chapter, verse.id.verse)
+}
+
+/// Verses as plain text with verse numbers, keeping paragraph and poetry breaks.
+pub fn render_verses(verses: &[Verse]) -> String {
+    cnt_scripture::bible::render_plain(verses, true)
+}
+
+/// A looked-up passage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PassageText {
+    /// The reference, formatted (`John 3:16–18`).
+    pub reference: String,
+    /// The translation's code.
+    pub translation: String,
+    /// The verses, with their paragraph and poetry breaks.
+    pub verses: Vec<Verse>,
+}
+
+impl Core {
+    fn with_bible<T>(
+        &self,
+        f: impl FnOnce(&mut BibleStore) -> cnt_scripture::Result<T>,
+    ) -> Result<T> {
+        let mut guard = self.inner.bible.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            let mut store = BibleStore::open(&self.inner.data_dir.join("bible.db"))?;
+            store.install_bundled()?;
+            *guard = Some(store);
+        }
+        let store = guard
+            .as_mut()
+            .ok_or_else(|| Error::Internal("the Bible store did not open".into()))?;
+        Ok(f(store)?)
+    }
+
+    /// The passage for a typed reference (`John 3:16`, `jn316`, `1 Cor 13:4–7`, `Ps 23`), in
+    /// `translation` (default: the bundled World English Bible).
+    ///
+    /// # Errors
+    /// [`Error::Scripture`]: an impossible or unknown reference (the message says what is wrong),
+    /// an unknown translation, a database failure.
+    pub fn bible_passage(&self, text: &str, translation: Option<&str>) -> Result<PassageText> {
+        let reference = Reference::parse(text)?;
+        let code = translation.unwrap_or(BUNDLED_TRANSLATION).to_owned();
+        let verses = self.with_bible(|b| b.lookup(&reference, &code))?;
+        Ok(PassageText {
+            reference: reference.to_string(),
+            translation: code,
+            verses,
+        })
+    }
+
+    /// Ranked full-text search in a translation.
+    ///
+    /// # Errors
+    /// [`Error::Scripture`].
+    pub fn bible_search(
+        &self,
+        query: &str,
+        translation: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Hit>> {
+        let code = translation.unwrap_or(BUNDLED_TRANSLATION).to_owned();
+        let filter = Filter {
+            limit,
+            ..Filter::default()
+        };
+        self.with_bible(|b| b.search(query, &code, &filter))
+    }
+
+    /// Installed translations.
+    ///
+    /// # Errors
+    /// [`Error::Scripture`].
+    pub fn bible_translations(&self) -> Result<Vec<Translation>> {
+        self.with_bible(|b| b.translations())
+    }
+
+    /// Imports a Bible file (OSIS, Zefania, USFM, JSON, OpenSong, CSV/TSV), all or nothing.
+    ///
+    /// # Errors
+    /// [`Error::Scripture`] naming the file, line and element.
+    pub fn bible_import(
+        &self,
+        path: &Path,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Translation> {
+        self.with_bible(|b| b.import(path, &ImportOptions::default(), progress))
+    }
+}
