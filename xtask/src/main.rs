@@ -9,6 +9,7 @@
 //! - `bench` prints start-up and memory figures (see docs/benchmarks.md).
 
 mod bench;
+mod postgres;
 mod setup;
 mod tally;
 mod window;
@@ -204,6 +205,17 @@ fn test() -> Result<()> {
     let mut tally = step("cargo test --workspace --locked", || {
         tally::run_cargo_test(&["test", "--workspace", "--locked"])
     })?;
+    // The backend's tests again, on PostgreSQL: one set of queries serves both databases.
+    let pg = step("cnt-backend tests on PostgreSQL", || {
+        let admin = postgres::start()?;
+        let result = tally::run_cargo_test_env(
+            &["test", "-p", "cnt-backend", "--test", "it", "--locked"],
+            &[("CNT_TEST_POSTGRES", admin.as_str())],
+        );
+        postgres::clean(&admin);
+        result
+    })?;
+    tally.merge(&pg);
     step("window smoke test under Xvfb", window::smoke_test)?;
     tally.passed += 1;
     eprintln!(

@@ -74,6 +74,10 @@ const TEST: &[(&str, &str)] = &[
         "ffmpeg",
         "the player benchmark compares our decode times with `ffmpeg -f null`",
     ),
+    (
+        "postgresql",
+        "the backend tests run a second time on PostgreSQL (the scale-out database)",
+    ),
 ];
 
 /// Installs whatever is missing for `purpose`.
@@ -177,7 +181,7 @@ pub fn which(program: &str) -> Option<std::path::PathBuf> {
     })
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()

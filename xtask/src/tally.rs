@@ -17,6 +17,13 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// Adds another run's totals.
+    pub fn merge(&mut self, other: &Tally) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+        self.ignored += other.ignored;
+    }
+
     /// Adds one `test result: ok. 7 passed; 0 failed; 1 ignored; …` line.
     pub fn add_line(&mut self, line: &str) {
         let Some(rest) = line.trim().strip_prefix("test result: ") else {
@@ -48,9 +55,15 @@ impl Tally {
 
 /// Runs cargo with `args`, streaming its stdout, and returns the totals.
 pub fn run_cargo_test(args: &[&str]) -> Result<Tally> {
+    run_cargo_test_env(args, &[])
+}
+
+/// [`run_cargo_test`] with extra environment variables.
+pub fn run_cargo_test_env(args: &[&str], env: &[(&str, &str)]) -> Result<Tally> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut child = Command::new(&cargo)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(crate::root())
         .stdout(Stdio::piped())
         .spawn()

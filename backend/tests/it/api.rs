@@ -49,7 +49,12 @@ async fn health_checks_the_database() {
     assert_eq!(status, StatusCode::OK);
     assert!(!id.is_empty());
     assert_eq!(json["status"], "ok");
-    assert_eq!(json["database"], "sqlite");
+    let expected = if std::env::var_os("CNT_TEST_POSTGRES").is_some() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    assert_eq!(json["database"], expected);
     assert_eq!(json["version"], env!("CARGO_PKG_VERSION"));
 }
 

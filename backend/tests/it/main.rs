@@ -31,17 +31,36 @@ pub async fn state() -> (tempfile::TempDir, AppState) {
     state_with(Registration::Open).await
 }
 
-/// A fresh database in a temp dir with the given registration policy.
+/// A fresh database with the given registration policy: a SQLite file in a temp dir, or, when
+/// `CNT_TEST_POSTGRES` names an admin URL (`cargo xtask test` sets it for a second pass), a new
+/// PostgreSQL database per test (`cnt_t_<uuid>`, dropped by xtask afterwards).
 pub async fn state_with(registration: Registration) -> (tempfile::TempDir, AppState) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = Db::open(&format!(
-        "sqlite://{}/cnt.db?mode=rwc",
-        dir.path().display()
-    ))
-    .await
-    .expect("db");
+    let url = match std::env::var("CNT_TEST_POSTGRES") {
+        Ok(admin) => postgres_database(&admin).await,
+        Err(_) => format!("sqlite://{}/cnt.db?mode=rwc", dir.path().display()),
+    };
+    let db = Db::open(&url).await.expect("db");
     let auth = Auth::new(&[42u8; 32], TEST_PASSWORDS).expect("auth");
     (dir, AppState::new(db, auth, registration))
+}
+
+/// Creates an empty database on the PostgreSQL server of `admin` and returns its URL.
+async fn postgres_database(admin: &str) -> String {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let name = format!("cnt_t_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::AnyConnection::connect(admin)
+        .await
+        .expect("connect to the PostgreSQL test server");
+    // The name is ours (a UUID), not input.
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create database");
+    let _ = conn.close().await;
+    let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b);
+    format!("{base}/{name}")
 }
 
 /// What the router answered.
