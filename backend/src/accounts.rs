@@ -338,6 +338,56 @@ pub enum Rotation {
     Reused,
 }
 
+/// How long after its use a refresh token may be presented again while its successor is unused.
+pub const LOST_ANSWER_GRACE_SECS: i64 = 600;
+
+/// A used token presented again within [`LOST_ANSWER_GRACE_SECS`] of its use, while the token that
+/// replaced it has never been used, is a client that lost the answer (killed, or a dropped
+/// connection) and retries. The unused successor is deleted (it can never be used) and `next_hash`
+/// replaces it. Anything else is reuse. Returns whether it was a lost answer.
+async fn lost_answer(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    presented: &str,
+    next_hash: &str,
+    t: i64,
+) -> Result<bool, DbError> {
+    let row = sqlx::query(
+        "SELECT r.used_at, r.replaced_by, n.used_at AS next_used FROM refresh_tokens r \
+         LEFT JOIN refresh_tokens n ON n.token_hash = r.replaced_by WHERE r.token_hash = $1",
+    )
+    .bind(presented)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else { return Ok(false) };
+    let used_at: Option<i64> = row.try_get("used_at")?;
+    let replaced_by: Option<String> = row.try_get("replaced_by")?;
+    let next_used: Option<i64> = row.try_get("next_used")?;
+    let (Some(used_at), Some(successor)) = (used_at, replaced_by) else {
+        return Ok(false);
+    };
+    if next_used.is_some() || t - used_at > LOST_ANSWER_GRACE_SECS {
+        return Ok(false);
+    }
+    let deleted =
+        sqlx::query("DELETE FROM refresh_tokens WHERE token_hash = $1 AND used_at IS NULL")
+            .bind(successor)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+    if deleted != 1 {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE refresh_tokens SET replaced_by = $1 WHERE token_hash = $2")
+        .bind(next_hash)
+        .bind(presented)
+        .execute(&mut **tx)
+        .await?;
+    tracing::info!(
+        "a refresh token was presented again before its successor was used: a lost answer, rotated again"
+    );
+    Ok(true)
+}
+
 /// Uses the refresh token hashed as `presented` and stores `next_hash` as its successor.
 ///
 /// # Errors
@@ -368,20 +418,21 @@ pub async fn rotate_refresh(
         return Ok(Rotation::Ended);
     }
     // Marking it used only if nobody else did closes the race of two concurrent refreshes with the
-    // same token: the loser sees zero rows and is treated as a reuse.
+    // same token: the loser sees zero rows and goes through the lost-answer check below.
     let marked = if used_at.is_none() {
         sqlx::query(
-            "UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
+            "UPDATE refresh_tokens SET used_at = $1, replaced_by = $3 WHERE token_hash = $2 AND used_at IS NULL",
         )
         .bind(t)
         .bind(presented)
+        .bind(next_hash)
         .execute(&mut *tx)
         .await?
         .rows_affected()
     } else {
         0
     };
-    if marked != 1 {
+    if marked != 1 && !lost_answer(&mut tx, presented, next_hash, t).await? {
         sqlx::query(
             "UPDATE sessions SET revoked_at = $1, revoked_reason = 'refresh_token_reused' WHERE id = $2 AND revoked_at IS NULL",
         )

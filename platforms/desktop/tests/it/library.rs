@@ -278,11 +278,15 @@ async fn kill_9_during_sync_fifty_times_loses_nothing_and_doubles_nothing() {
         ],
         "correct horse battery\n",
     ));
+    // How long a sync of this size takes here (the machine may be busy): kill within that.
+    let timed = std::time::Instant::now();
     ok(&session.run(d, &url, &["library", "sync"], ""));
+    let full_sync_ms = timed.elapsed().as_millis() as u64;
     let library_path = d.join("data").join("library.db");
     let played = catalogue[0].id;
 
-    let (seed, waits) = delays(ROUNDS, 1200);
+    // A round adds 3,000 items to the 4,000 just synced, so it lasts about as long.
+    let (seed, waits) = delays(ROUNDS, full_sync_ms.max(200));
     eprintln!("kill delays from seed {seed} (CNT_KILL_SEED={seed} replays them)");
     let mut killed_while_running = 0;
     for (round, wait) in waits.iter().enumerate() {
