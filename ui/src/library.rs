@@ -142,6 +142,20 @@ fn provide_screen_context() {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SearchText(pub String);
 
+/// A button that is on or off (`aria-pressed`), labelled with what pressing it does.
+#[component]
+fn Toggle(id: String, pressed: bool, label: String, onclick: EventHandler<MouseEvent>) -> Element {
+    rsx! {
+        button {
+            class: "button",
+            id: "{id}",
+            aria_pressed: if pressed { "true" } else { "false" },
+            onclick: move |evt| onclick.call(evt),
+            {label}
+        }
+    }
+}
+
 /// The sync line: last result and a "Sync now" button.
 #[component]
 fn SyncBar() -> Element {
@@ -506,16 +520,15 @@ fn ItemDetail(id: ItemId) -> Element {
                     if let Some(s) = &item.subtitle { p { class: "item-sub", {s.clone()} } }
                     if let Some(d) = &item.description { p { class: "description", {d.clone()} } }
                     if item.kind == ItemKind::Artist {
-                        button {
-                            class: "button",
+                        Toggle {
                             id: "follow",
-                            aria_pressed: if following { "true" } else { "false" },
+                            pressed: following,
+                            label: if following { tr.t("artist-unfollow") } else { tr.t("artist-follow") },
                             onclick: move |_| {
                                 if let Err(e) = follow_core.set_follow(id, !following) {
                                     problems.report(&e);
                                 }
                             },
-                            if following { {tr.t("artist-unfollow")} } else { {tr.t("artist-follow")} }
                         }
                     }
                     ul { class: "item-list",
@@ -744,16 +757,15 @@ fn PlaylistView(id: PlaylistId) -> Element {
                         }
                     },
                 }
-                button {
-                    class: "button",
+                Toggle {
                     id: "playlist-pin",
-                    aria_pressed: if pinned { "true" } else { "false" },
+                    pressed: pinned,
+                    label: if pinned { tr.t("playlist-unpin") } else { tr.t("playlist-pin") },
                     onclick: move |_| {
                         if let Err(e) = pin_core.pin_playlist(id, !pinned) {
                             problems.report(&e);
                         }
                     },
-                    if pinned { {tr.t("playlist-unpin")} } else { {tr.t("playlist-pin")} }
                 }
                 if confirm_delete() {
                     span { role: "alert", {tr.t("playlist-delete-confirm")} }

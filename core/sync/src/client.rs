@@ -97,24 +97,10 @@ impl ServerClient {
         }
         // reqwest is built without a default TLS provider; installing ring's twice is harmless.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(3))
-            .timeout(Duration::from_secs(15))
-            .user_agent(concat!("cnt/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::Unreachable {
-                url: url.to_string(),
-                reason: format!("cannot set up HTTP: {e}"),
-            })?;
-        let transfer = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(3))
-            .read_timeout(Duration::from_secs(30))
-            .user_agent(concat!("cnt/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::Unreachable {
-                url: url.to_string(),
-                reason: format!("cannot set up HTTP: {e}"),
-            })?;
+        // API calls: a request may take 15 s at most. Media: no overall limit (files are large),
+        // but a stalled read fails.
+        let http = build_client(&url, |b| b.timeout(Duration::from_secs(15)))?;
+        let transfer = build_client(&url, |b| b.read_timeout(Duration::from_secs(30)))?;
         Ok(ServerClient {
             base: url,
             http,
@@ -485,6 +471,23 @@ impl ServerClient {
         })?;
         Self::read_json(shown, response).await
     }
+}
+
+/// A reqwest client with our connect timeout and user agent, plus `configure`'s settings.
+fn build_client(
+    url: &Url,
+    configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder,
+) -> Result<reqwest::Client> {
+    configure(
+        reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .user_agent(concat!("cnt/", env!("CARGO_PKG_VERSION"))),
+    )
+    .build()
+    .map_err(|e| Error::Unreachable {
+        url: url.to_string(),
+        reason: format!("cannot set up HTTP: {e}"),
+    })
 }
 
 /// The innermost error message: "Connection refused (os error 111)" rather than reqwest's
