@@ -18,6 +18,7 @@ mod account;
 mod library;
 mod network;
 mod playback;
+mod reader;
 mod scripture;
 mod settings;
 mod songs;
@@ -40,6 +41,7 @@ pub use cnt_sync::{DownloadProgress, SyncProgress, SyncReport};
 pub use library::{DEFAULT_QUOTA_MB, SyncStatus};
 pub use network::is_metered;
 pub use playback::{PlayNote, RenderReport, RenderedTrack};
+pub use reader::{BibleBook, BibleJump, Break, ChapterRow, Hit, Translation, bible_book_name};
 pub use scripture::{BUNDLED_TRANSLATION, PassageText, Verse, render_verses, verse_name};
 pub use settings::Settings;
 pub use songs::{
