@@ -96,6 +96,8 @@ pub fn BibleScreen() -> Element {
     };
     let _rev = saved_rev();
     let saved = core.saved_verses().unwrap_or_default();
+    let saved_names: std::collections::HashSet<String> =
+        saved.iter().map(|s| s.reference.clone()).collect();
     let side_by_side = p.second.is_some();
 
     let jump_core = core.clone();
@@ -224,6 +226,7 @@ pub fn BibleScreen() -> Element {
                                     ParallelVerse {
                                         key: "{row.verse}-{p.verse == Some(row.verse)}",
                                         marked: p.verse == Some(row.verse),
+                                        saved: row.left.as_ref().is_some_and(|v| saved_names.contains(&cnt_app::verse_name(v))),
                                         row: row.clone(),
                                         on_saved: move |e: Option<String>| {
                                             if e.is_some() {
@@ -242,6 +245,7 @@ pub fn BibleScreen() -> Element {
                                         key: "{v.id.verse}-{p.verse == Some(v.id.verse)}",
                                         marked: p.verse == Some(v.id.verse),
                                         anchor: true,
+                                        saved: saved_names.contains(&cnt_app::verse_name(&v)),
                                         verse: v,
                                         on_saved: move |e: Option<String>| {
                                             if e.is_some() {
@@ -394,6 +398,7 @@ fn VerseText(
     verse: Verse,
     marked: bool,
     #[props(default)] anchor: bool,
+    #[props(default)] saved: bool,
     on_saved: EventHandler<Option<String>>,
 ) -> Element {
     let core = use_core();
@@ -431,7 +436,7 @@ fn VerseText(
                     // Inside the last piece, so it stays on the verse's line after a block break.
                     if i + 1 == count {
                         button {
-                            class: "verse-save",
+                            class: if saved { "verse-save saved" } else { "verse-save" },
                             aria_label: "{save_label}",
                             title: "{save_label}",
                             onclick: {
@@ -441,7 +446,7 @@ fn VerseText(
                                     on_saved.call(core.save_verse(&name).err().map(|e| e.to_string()));
                                 }
                             },
-                            "☆"
+                            if saved { "★" } else { "☆" }
                         }
                     }
                 }
@@ -452,7 +457,12 @@ fn VerseText(
 
 /// One row of the side-by-side view.
 #[component]
-fn ParallelVerse(row: ChapterRow, marked: bool, on_saved: EventHandler<Option<String>>) -> Element {
+fn ParallelVerse(
+    row: ChapterRow,
+    marked: bool,
+    saved: bool,
+    on_saved: EventHandler<Option<String>>,
+) -> Element {
     let class = if marked {
         "parallel-row marked"
     } else {
@@ -469,12 +479,12 @@ fn ParallelVerse(row: ChapterRow, marked: bool, on_saved: EventHandler<Option<St
             },
             div { class: "parallel-cell",
                 if let Some(v) = row.left.clone() {
-                    VerseText { verse: v, marked: false, on_saved: on_saved }
+                    VerseText { verse: v, marked: false, saved, on_saved: on_saved }
                 }
             }
             div { class: "parallel-cell",
                 if let Some(v) = row.right.clone() {
-                    VerseText { verse: v, marked: false, on_saved: on_saved }
+                    VerseText { verse: v, marked: false, saved, on_saved: on_saved }
                 }
             }
         }

@@ -77,6 +77,7 @@ fn a_typed_place_marks_the_verse_and_search_ranks_hits() {
 #[test]
 fn poetry_keeps_its_lines_and_spanish_names_the_books() {
     let f = fixture(Some("language = \"es\"\n"));
+    f.core.save_verse("Sal 23:1").expect("save");
     let html = render(&f, Screen::Bible, |d| {
         d.with_root_context(BiblePlace {
             book: 19,
@@ -90,6 +91,8 @@ fn poetry_keeps_its_lines_and_spanish_names_the_books() {
     );
     assert!(html.contains(r#"class="seg line""#) || html.contains(r#"class="seg stanza""#));
     assert!(html.contains("Ir a una cita"));
+    // The saved verse shows as saved, once.
+    assert_eq!(html.matches("verse-save saved").count(), 1, "{html}");
 }
 
 #[test]
