@@ -212,7 +212,7 @@ pub fn BibleScreen() -> Element {
                 }
             }
             div { class: "bible-layout",
-                div { class: "bible-text",
+                div { class: if side_by_side { "bible-text wide" } else { "bible-text" },
                     h2 { class: "bible-chapter-title", id: "bible-chapter-title", "{book_name} {p.chapter}" }
                     match rows {
                         Err(e) => rsx! { p { class: "help", role: "alert", {e.to_string()} } },
