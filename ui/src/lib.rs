@@ -17,10 +17,12 @@
 //! The theme is [`STYLE`] (CSS, from `assets/css/theme.css`); shells add the bundled font.
 //! Screens are rendered in tests with `dioxus-ssr`; the desktop shell is screenshotted under Xvfb.
 
+pub mod bible;
 mod icons;
 mod library;
 mod screen;
 mod screens;
+pub mod songs;
 mod state;
 
 use std::rc::Rc;

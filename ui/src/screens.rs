@@ -16,6 +16,8 @@ pub fn ScreenView(screen: Screen) -> Element {
         Screen::Search => rsx! { crate::library::SearchScreen {} },
         Screen::Home => rsx! { crate::library::HomeScreen {} },
         Screen::Library => rsx! { crate::library::LibraryScreen {} },
+        Screen::Bible => rsx! { crate::bible::BibleScreen {} },
+        Screen::Worship => rsx! { crate::songs::WorshipScreen {} },
         other => rsx! { EmptyScreen { screen: other } },
     }
 }

@@ -18,8 +18,10 @@ mod account;
 mod library;
 mod network;
 mod playback;
+mod reader;
 mod scripture;
 mod settings;
+mod songs;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -39,8 +41,13 @@ pub use cnt_sync::{DownloadProgress, SyncProgress, SyncReport};
 pub use library::{DEFAULT_QUOTA_MB, SyncStatus};
 pub use network::is_metered;
 pub use playback::{PlayNote, RenderReport, RenderedTrack};
+pub use reader::{BibleBook, BibleJump, Break, ChapterRow, Hit, Translation, bible_book_name};
 pub use scripture::{BUNDLED_TRANSLATION, PassageText, Verse, render_verses, verse_name};
 pub use settings::Settings;
+pub use songs::{
+    Author, AuthorRole, Chord, Key, Line, SavedVerse, Section, Song, SongExportFormat, SongSummary,
+    song_chord_sheet, song_for_playing,
+};
 use tokio::sync::broadcast;
 
 /// The server the app talks to when nothing else is configured: a `cnt-server` on this machine.
@@ -163,6 +170,8 @@ struct Inner {
     sync_lock: tokio::sync::Mutex<()>,
     // The Bible store, opened on first use.
     bible: Mutex<Option<cnt_scripture::bible::BibleStore>>,
+    // The song library and saved verses (songs.db), opened on first use.
+    songs: Mutex<Option<cnt_scripture::song::SongStore>>,
     secrets: Arc<dyn SecretStore>,
     session: tokio::sync::Mutex<account::SessionTokens>,
     events: broadcast::Sender<CoreEvent>,
@@ -279,6 +288,7 @@ impl Core {
                 sync_wake: Arc::new(tokio::sync::Notify::new()),
                 sync_lock: tokio::sync::Mutex::new(()),
                 bible: Mutex::new(None),
+                songs: Mutex::new(None),
                 secrets,
                 session: tokio::sync::Mutex::new(account::SessionTokens::default()),
                 events,

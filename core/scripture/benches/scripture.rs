@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use cnt_scripture::bible::{BibleFormat, BibleStore, Filter, ImportOptions, SearchScope};
-use cnt_scripture::song::{Song, openlyrics};
+use cnt_scripture::song::{Song, SongStore, openlyrics};
 use cnt_scripture::{BOOKS, Book, Reference, Testament};
 
 fn data(rel: &str) -> PathBuf {
@@ -248,6 +248,40 @@ fn songs() {
         "transpose {k} songs by +3: {:.0} songs/s",
         k as f64 / start.elapsed().as_secs_f64()
     );
+    song_library(&parsed);
+}
+
+/// The song library (`SongStore`, a temp file in WAL mode): 5,000 songs added one transaction each,
+/// then searches (word prefixes over title, authors, lyrics).
+fn song_library(parsed: &[Song]) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = SongStore::open(&dir.path().join("songs.db")).expect("open");
+    let total = 5_000;
+    let start = Instant::now();
+    for (i, song) in parsed.iter().cycle().take(total).enumerate() {
+        let mut song = song.clone();
+        if let Some(t) = song.titles.first_mut() {
+            t.push_str(&format!(" {i}"));
+        }
+        store.add(&song, "bench").expect("add");
+    }
+    println!(
+        "song library: add {total} songs (one transaction each): {:.0} songs/s",
+        total as f64 / start.elapsed().as_secs_f64()
+    );
+    for query in ["grace", "amaz", "lord", "swing chariot", "", "zzzz"] {
+        let mut samples = Vec::new();
+        let mut hits = 0;
+        for _ in 0..50 {
+            let t = Instant::now();
+            hits = std::hint::black_box(store.search(query).expect("search")).len();
+            samples.push(t.elapsed());
+        }
+        report(
+            &format!("song search {query:?} ({hits} of {total})"),
+            &mut samples,
+        );
+    }
 }
 
 /// Peak resident memory of this process so far (Linux `VmHWM`), in MiB.

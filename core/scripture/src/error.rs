@@ -75,6 +75,17 @@ pub enum Error {
         /// The newest this code knows.
         supported: i64,
     },
+    /// The song database was written by a newer version of the app.
+    #[error("the song database has schema version {found}, newer than this app's {supported}")]
+    SongsTooNew {
+        /// `PRAGMA user_version` found.
+        found: i64,
+        /// The newest this code knows.
+        supported: i64,
+    },
+    /// No song with this id is in the song library.
+    #[error("no song {0} in the song library")]
+    SongNotFound(i64),
     /// No translation with this code is installed.
     #[error("no translation {0:?} is installed")]
     UnknownTranslation(String),

@@ -12,6 +12,7 @@
 mod account;
 mod library;
 mod scripture;
+mod song;
 mod window;
 
 use std::path::PathBuf;
@@ -69,6 +70,9 @@ enum Command {
         #[command(subcommand)]
         command: Option<scripture::BibleCommand>,
     },
+    /// Import, list, show (with chords, transposed), export and delete songs.
+    #[command(subcommand)]
+    Song(song::SongCommand),
     /// Play audio files gaplessly, or with --output render them to a WAV file (no sound card needed),
     /// printing per file how many samples were trimmed and from which metadata.
     Play {
@@ -140,6 +144,7 @@ fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
                 )
             }
         },
+        Some(Command::Song(command)) => song::run(&core, command, cli.json),
         Some(Command::Play { files, output }) => scripture::play(&core, &files, output, cli.json),
         Some(Command::Status { timeout }) => {
             runtime.block_on(status(&core, Duration::from_secs(timeout), cli.json))

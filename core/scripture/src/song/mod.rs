@@ -21,6 +21,9 @@ pub mod openlp;
 pub mod openlyrics;
 pub mod opensong;
 pub mod songbeamer;
+mod store;
+
+pub use store::{SONGS_SCHEMA_VERSION, SavedVerse, SongStore, SongSummary};
 
 use std::path::Path;
 

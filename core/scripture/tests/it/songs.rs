@@ -446,3 +446,41 @@ fn songbeamer_chords_land_on_their_lines_and_round_trip() {
     let msg = Song::import(&bad).expect_err("bad chords").to_string();
     assert!(msg.contains("bad.sng:2: <#Chords>: not base64"), "{msg}");
 }
+
+#[test]
+fn song_store_imports_real_files_searches_and_reads_them_back() {
+    use cnt_scripture::song::SongStore;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("songs.db");
+    let mut store = SongStore::open(&path).expect("open");
+    let mut all = files("lyrics/openlyrics/songs", "xml");
+    all.extend(files("openlp/songs/openlyrics", "xml"));
+    all.push(data(
+        "lyrics/chordpro/lib_ChordPro_res_examples_swinglow.cho",
+    ));
+    all.push(data("openlp/songs/songbeamer/Amazing Grace.sng"));
+    for file in &all {
+        let summary = store.import(file).unwrap_or_else(|e| panic!("{e}"));
+        // What is stored reads back as the same song, after the one OpenLyrics pass.
+        let once = openlyrics::parse_str(&openlyrics::write(&import(file)), file).expect("pass");
+        assert_eq!(
+            store.song(summary.id).expect("song"),
+            once,
+            "{}",
+            file.display()
+        );
+    }
+    drop(store);
+    let store = SongStore::open(&path).expect("reopen");
+    assert_eq!(store.search("").expect("list").len(), all.len());
+    let hits = store.search("fortress").expect("search");
+    assert_eq!(hits[0].title, "A Mighty Fortress is Our God", "{hits:?}");
+    // Lyrics and author words are found too, by prefix.
+    assert!(!store.search("chario").expect("search").is_empty());
+    // A file that cannot be read adds nothing.
+    let mut store = store;
+    store
+        .import(&data("lyrics/openlyrics/edge/InvalidXml.xml"))
+        .expect_err("invalid XML");
+    assert_eq!(store.search("").expect("list").len(), all.len());
+}

@@ -7,6 +7,7 @@ use cnt_e2e::TestServer;
 
 mod library;
 mod scripture;
+mod song;
 
 const CNT: &str = env!("CARGO_BIN_EXE_cnt");
 

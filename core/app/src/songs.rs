@@ -1,0 +1,207 @@
+//! Songs and saved verses through the core: the song library (`songs.db` in the data folder, a
+//! `cnt_scripture::song::SongStore`), opened on first use.
+//!
+//! Songs and saved verses are the user's own data, unlike `bible.db` (rebuildable), so they get a
+//! file of their own; they are not synced (docs/scripture.md, "Song storage").
+
+use std::path::PathBuf;
+
+use cnt_scripture::song::{SongStore, chordpro, openlyrics};
+
+use crate::{Core, Error, Result};
+
+pub use cnt_scripture::song::chord::{Chord, Key};
+pub use cnt_scripture::song::{Author, AuthorRole, Line, SavedVerse, Section, Song, SongSummary};
+
+/// A song export format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SongExportFormat {
+    /// OpenLyrics 0.9 XML.
+    OpenLyrics,
+    /// ChordPro text.
+    ChordPro,
+}
+
+impl Core {
+    fn with_songs<T>(
+        &self,
+        f: impl FnOnce(&mut SongStore) -> cnt_scripture::Result<T>,
+    ) -> Result<T> {
+        let mut guard = self.inner.songs.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            *guard = Some(SongStore::open(&self.inner.data_dir.join("songs.db"))?);
+        }
+        let store = guard
+            .as_mut()
+            .ok_or_else(|| Error::Internal("the song store did not open".into()))?;
+        Ok(f(store)?)
+    }
+
+    /// Imports song files (OpenLyrics, ChordPro, CCLI, OpenSong, SongBeamer): one result per file,
+    /// each file all or nothing. The error is the message to show (file, line and element).
+    pub fn song_import(&self, paths: &[PathBuf]) -> Vec<(PathBuf, Result<SongSummary, String>)> {
+        paths
+            .iter()
+            .map(|path| {
+                let result = self
+                    .with_songs(|s| s.import(path))
+                    .map_err(|e| e.to_string());
+                (path.clone(), result)
+            })
+            .collect()
+    }
+
+    /// Songs matching `query` (title, authors, lyrics; word prefixes), best first; all songs by
+    /// title for an empty query.
+    ///
+    /// # Errors
+    /// [`Error::Scripture`] when the song database cannot be opened or read.
+    pub fn songs(&self, query: &str) -> Result<Vec<SongSummary>> {
+        self.with_songs(|s| s.search(query))
+    }
+
+    /// One song.
+    ///
+    /// # Errors
+    /// [`Error::Scripture`]: no such song, a database failure.
+    pub fn song(&self, id: i64) -> Result<Song> {
+        self.with_songs(|s| s.song(id))
+    }
+
+    /// A song written as OpenLyrics 0.9 or ChordPro.
+    ///
+    /// # Errors
+    /// As [`Core::song`].
+    pub fn song_export(&self, id: i64, format: SongExportFormat) -> Result<String> {
+        let song = self.song(id)?;
+        Ok(match format {
+            SongExportFormat::OpenLyrics => openlyrics::write(&song),
+            SongExportFormat::ChordPro => chordpro::write(&song),
+        })
+    }
+
+    /// Removes a song from the library.
+    ///
+    /// # Errors
+    /// [`Error::Scripture`]: no such song, a database failure.
+    pub fn song_delete(&self, id: i64) -> Result<()> {
+        self.with_songs(|s| s.delete(id))
+    }
+
+    /// Saves a Bible verse reference (`John 3:16`) to the saved-verses list; checked and
+    /// normalised first, so `jn316` is saved as `John 3:16`.
+    ///
+    /// # Errors
+    /// [`Error::Scripture`]: a reference that cannot be, a database failure.
+    pub fn save_verse(&self, reference: &str) -> Result<SavedVerse> {
+        let parsed = cnt_scripture::Reference::parse(reference)?;
+        let (shown, osis) = (parsed.to_string(), parsed.osis());
+        self.with_songs(|s| s.save_verse(&shown, &osis))
+    }
+
+    /// Saved verses, newest first.
+    ///
+    /// # Errors
+    /// [`Error::Scripture`].
+    pub fn saved_verses(&self) -> Result<Vec<SavedVerse>> {
+        self.with_songs(|s| s.saved_verses())
+    }
+
+    /// Forgets a saved verse.
+    ///
+    /// # Errors
+    /// [`Error::Scripture`].
+    pub fn unsave_verse(&self, id: i64) -> Result<()> {
+        self.with_songs(|s| s.unsave_verse(id))
+    }
+}
+
+/// A song laid out for musicians: for each section in singing order, its name and its lines as
+/// (chord line, lyric line) pairs; the chord line is empty when the line has no chords.
+pub fn song_chord_sheet(song: &Song) -> Vec<(String, Vec<(String, String)>)> {
+    song.sections_in_order()
+        .into_iter()
+        .map(|s| {
+            (
+                s.name.clone(),
+                s.lines.iter().map(Line::chords_over_lyrics).collect(),
+            )
+        })
+        .collect()
+}
+
+/// A song transposed by `semitones` and then shown with a capo on `capo` (0 = none).
+pub fn song_for_playing(song: &Song, semitones: i8, capo: u8) -> Song {
+    let moved = song.transposed(semitones);
+    if capo == 0 {
+        moved
+    } else {
+        moved.with_capo(capo)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(rel: &str) -> PathBuf {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data")).join(rel)
+    }
+
+    #[tokio::test]
+    async fn import_list_show_export_delete_and_save_verses() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let core = crate::Core::start(crate::CoreOptions {
+            data_dir: Some(dir.path().join("data")),
+            config_file: Some(dir.path().join("config.toml")),
+            server: Some("http://127.0.0.1:9".into()),
+            secrets: Some(std::sync::Arc::new(crate::MemoryStore::new())),
+            timing: None,
+        })
+        .expect("core");
+        let files = vec![
+            data("lyrics/openlyrics/songs/Be Thou My Vision.xml"),
+            data("lyrics/chordpro/lib_ChordPro_res_examples_swinglow.cho"),
+            data("lyrics/openlyrics/edge/InvalidXml.xml"),
+            dir.path().join("missing.cho"),
+        ];
+        let results = core.song_import(&files);
+        assert_eq!(results.len(), 4);
+        let ok: Vec<&SongSummary> = results
+            .iter()
+            .filter_map(|(_, r)| r.as_ref().ok())
+            .collect();
+        assert_eq!(ok.len(), 2, "{results:?}");
+        assert_eq!(ok[0].title, "Be Thou My Vision");
+        let err = results[2].1.as_ref().expect_err("invalid");
+        assert!(err.contains("InvalidXml.xml"), "{err}");
+        assert_eq!(core.songs("").expect("list").len(), 2);
+        let swing = core.songs("chariot").expect("search");
+        assert_eq!(swing.len(), 1, "{swing:?}");
+        let song = core.song(swing[0].id).expect("song");
+        let sheet = song_chord_sheet(&song_for_playing(&song, 2, 0));
+        assert!(
+            sheet
+                .iter()
+                .any(|(_, lines)| lines.iter().any(|(c, _)| !c.is_empty()))
+        );
+        let cho = core
+            .song_export(swing[0].id, SongExportFormat::ChordPro)
+            .expect("export");
+        assert!(cho.contains("{title"), "{cho}");
+        let xml = core
+            .song_export(ok[0].id, SongExportFormat::OpenLyrics)
+            .expect("export");
+        assert!(xml.contains("openlyrics.info"));
+        core.song_delete(ok[0].id).expect("delete");
+        assert_eq!(core.songs("").expect("list").len(), 1);
+        assert!(core.song(ok[0].id).is_err());
+
+        let saved = core.save_verse("jn316").expect("save");
+        assert_eq!(saved.reference, "John 3:16");
+        assert_eq!(core.saved_verses().expect("saved").len(), 1);
+        core.unsave_verse(saved.id).expect("unsave");
+        assert!(core.saved_verses().expect("saved").is_empty());
+        assert!(core.save_verse("John 22:1").is_err());
+    }
+}
