@@ -51,31 +51,13 @@ pub fn bible_book_name(number: u8, ui_language: &str) -> String {
 }
 
 impl Core {
-    // The same store and first-use opening as `scripture.rs` (whose helper is private to it).
-    fn with_bible_store<T>(
-        &self,
-        f: impl FnOnce(&mut cnt_scripture::bible::BibleStore) -> cnt_scripture::Result<T>,
-    ) -> Result<T> {
-        let mut guard = self.inner.bible.lock().unwrap_or_else(|p| p.into_inner());
-        if guard.is_none() {
-            let mut store =
-                cnt_scripture::bible::BibleStore::open(&self.inner.data_dir.join("bible.db"))?;
-            store.install_bundled()?;
-            *guard = Some(store);
-        }
-        let store = guard
-            .as_mut()
-            .ok_or_else(|| crate::Error::Internal("the Bible store did not open".into()))?;
-        Ok(f(store)?)
-    }
-
     /// The books `translation` has, in canonical order, named in `ui_language`.
     ///
     /// # Errors
     /// [`crate::Error::Scripture`]: unknown translation, a database failure.
     pub fn bible_books(&self, translation: &str, ui_language: &str) -> Result<Vec<BibleBook>> {
         let lang = lang_of(ui_language);
-        let books = self.with_bible_store(|b| b.books(translation))?;
+        let books = self.with_bible(|b| b.books(translation))?;
         Ok(books
             .into_iter()
             .map(|b| BibleBook {
@@ -103,7 +85,7 @@ impl Core {
         match second {
             Some(right) if right != translation => {
                 let rows: Vec<ParallelRow> =
-                    self.with_bible_store(|b| b.parallel(&reference, translation, right))?;
+                    self.with_bible(|b| b.parallel(&reference, translation, right))?;
                 Ok(rows
                     .into_iter()
                     .map(|r| ChapterRow {
@@ -114,7 +96,7 @@ impl Core {
                     .collect())
             }
             _ => {
-                let verses = self.with_bible_store(|b| b.lookup(&reference, translation))?;
+                let verses = self.with_bible(|b| b.lookup(&reference, translation))?;
                 Ok(verses
                     .into_iter()
                     .map(|v| ChapterRow {

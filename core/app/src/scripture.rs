@@ -36,7 +36,8 @@ pub struct PassageText {
 }
 
 impl Core {
-    fn with_bible<T>(
+    /// Runs `f` on the Bible store, opening it (and installing the bundled WEB) on first use.
+    pub(crate) fn with_bible<T>(
         &self,
         f: impl FnOnce(&mut BibleStore) -> cnt_scripture::Result<T>,
     ) -> Result<T> {
