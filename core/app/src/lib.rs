@@ -16,8 +16,11 @@
 
 mod account;
 mod library;
+#[cfg(target_os = "linux")]
+mod mpris;
 mod network;
 mod playback;
+mod player;
 mod scripture;
 mod settings;
 
@@ -37,8 +40,14 @@ use cnt_sync::{ConnectionMonitor, ServerClient};
 pub use cnt_sync::{ConnectionState, MonitorTiming};
 pub use cnt_sync::{DownloadProgress, SyncProgress, SyncReport};
 pub use library::{DEFAULT_QUOTA_MB, SyncStatus};
+#[cfg(target_os = "linux")]
+pub use mpris::{MPRIS_BUS_NAME, Mpris};
 pub use network::is_metered;
 pub use playback::{PlayNote, RenderReport, RenderedTrack};
+pub use player::{
+    AudioOutput, MemorySink, MemoryTap, NowPlaying, PlayOutcome, PlaybackState, PlaybackStatus,
+    QueueEntry, RESUME_EVERY, VerseRef, WavFormat, WavSink,
+};
 pub use scripture::{BUNDLED_TRANSLATION, PassageText, Verse, render_verses, verse_name};
 pub use settings::Settings;
 use tokio::sync::broadcast;
@@ -124,6 +133,8 @@ pub enum CoreEvent {
     LibraryChanged,
     /// A download made progress.
     Download(DownloadProgress),
+    /// The player changed (status, queue, track, position, cue showing, output): the whole picture.
+    Player(NowPlaying),
 }
 
 /// How to start the core. `Default` means: standard XDG places, the platform keyring.
@@ -163,6 +174,8 @@ struct Inner {
     sync_lock: tokio::sync::Mutex<()>,
     // The Bible store, opened on first use.
     bible: Mutex<Option<cnt_scripture::bible::BibleStore>>,
+    // The player, started on first play.
+    player: Mutex<player::PlayerSlot>,
     secrets: Arc<dyn SecretStore>,
     session: tokio::sync::Mutex<account::SessionTokens>,
     events: broadcast::Sender<CoreEvent>,
@@ -279,6 +292,7 @@ impl Core {
                 sync_wake: Arc::new(tokio::sync::Notify::new()),
                 sync_lock: tokio::sync::Mutex::new(()),
                 bible: Mutex::new(None),
+                player: Mutex::new(player::PlayerSlot::default()),
                 secrets,
                 session: tokio::sync::Mutex::new(account::SessionTokens::default()),
                 events,

@@ -204,3 +204,23 @@ settings-storage = Downloads
 settings-storage-help = Space for music and sermons kept offline. The least recently played are removed first when it fills up; items you keep offline never are.
 settings-quota = Storage limit (MB)
 settings-metered = Download on metered connections (mobile data)
+
+# Player bar, Now Playing, queue (issue 5)
+player-no-device = No audio device
+player-not-downloaded = Not downloaded yet: { $titles }. It will be ready to play once downloaded.
+player-seek = Position in the track
+player-volume = Volume
+player-now-playing = Now Playing
+player-now-playing-short = Now Playing
+player-queue = Queue
+player-queue-short = Queue
+player-close = Close
+player-no-cue = Verses and lyrics appear here when the track has them.
+player-save-verse = Save this verse for later
+player-verse-saved = { $reference } is saved.
+player-queue-empty = The queue is empty. Press ▶ on a song or sermon to play it.
+player-queue-hint = Alt+↑ and Alt+↓ move the selected entry.
+player-move-up = Move up
+player-move-down = Move down
+player-remove = Remove from the queue
+player-play-item = Play

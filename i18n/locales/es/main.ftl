@@ -204,3 +204,23 @@ settings-storage = Descargas
 settings-storage-help = Espacio para música y sermones sin conexión. Cuando se llena, se quitan primero los menos escuchados; lo que guardas sin conexión nunca.
 settings-quota = Límite de espacio (MB)
 settings-metered = Descargar con conexiones medidas (datos móviles)
+
+# Player bar, Now Playing, queue (issue 5)
+player-no-device = No hay dispositivo de audio
+player-not-downloaded = Aún no descargado: { $titles }. Se podrá reproducir cuando termine la descarga.
+player-seek = Posición en la pista
+player-volume = Volumen
+player-now-playing = Reproduciendo ahora
+player-now-playing-short = Ahora
+player-queue = Cola
+player-queue-short = Cola
+player-close = Cerrar
+player-no-cue = Los versículos y las letras aparecen aquí cuando la pista los tiene.
+player-save-verse = Guardar este versículo para después
+player-verse-saved = { $reference } está guardado.
+player-queue-empty = La cola está vacía. Pulsa ▶ en una canción o un sermón para reproducirlo.
+player-queue-hint = Alt+↑ y Alt+↓ mueven la entrada seleccionada.
+player-move-up = Subir
+player-move-down = Bajar
+player-remove = Quitar de la cola
+player-play-item = Reproducir

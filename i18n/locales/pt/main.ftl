@@ -204,3 +204,23 @@ settings-storage = Downloads
 settings-storage-help = Espaço para músicas e sermões offline. Quando enche, os menos ouvidos são removidos primeiro; o que você mantém offline, nunca.
 settings-quota = Limite de espaço (MB)
 settings-metered = Baixar em conexões limitadas (dados móveis)
+
+# Player bar, Now Playing, queue (issue 5)
+player-no-device = Nenhum dispositivo de áudio
+player-not-downloaded = Ainda não baixado: { $titles }. Poderá tocar quando o download terminar.
+player-seek = Posição na faixa
+player-volume = Volume
+player-now-playing = Tocando agora
+player-now-playing-short = Agora
+player-queue = Fila
+player-queue-short = Fila
+player-close = Fechar
+player-no-cue = Versículos e letras aparecem aqui quando a faixa os tem.
+player-save-verse = Guardar este versículo para depois
+player-verse-saved = { $reference } está guardado.
+player-queue-empty = A fila está vazia. Toque ▶ em uma música ou sermão para tocar.
+player-queue-hint = Alt+↑ e Alt+↓ movem a entrada selecionada.
+player-move-up = Subir
+player-move-down = Descer
+player-remove = Remover da fila
+player-play-item = Tocar

@@ -8,6 +8,8 @@ use cnt_app::{ConnectionState, Core, CoreOptions, MemoryStore, MonitorTiming};
 use cnt_ui::{Frame, FrameProps, Screen};
 use dioxus::prelude::*;
 
+mod player;
+
 struct Fixture {
     _dir: tempfile::TempDir,
     runtime: tokio::runtime::Runtime,
