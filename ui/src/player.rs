@@ -20,6 +20,8 @@ pub enum PlayerPanel {
     Queue,
 }
 
+const VOLUME_ICON: &str = r#"<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M4 9h4l5-4v14l-5-4H4z M16.5 8.5a5 5 0 0 1 0 7 M19 6a8.5 8.5 0 0 1 0 12"/></svg>"#;
+
 const PAUSE_ICON: &str = r#"<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M8 5v14 M16 5v14"/></svg>"#;
 
 /// `m:ss` (or `h:mm:ss`).
@@ -163,7 +165,7 @@ pub fn PlayerBar() -> Element {
                 span { class: "time", id: "player-duration", {clock(duration)} }
             }
             label { class: "volume", title: tr.t("player-volume"),
-                span { class: "volume-icon", aria_hidden: "true", "🔊" }
+                span { class: "volume-icon icon", dangerous_inner_html: VOLUME_ICON }
                 input {
                     r#type: "range",
                     id: "player-volume",
@@ -289,9 +291,9 @@ fn NowPlayingPanel(on_close: EventHandler<()>) -> Element {
                 if let Some(c) = &now.chord {
                     p { class: "cue-chord", id: "cue-chord", {c.clone()} }
                 }
-            }
-            if now.verse.is_none() && now.lyric.is_none() {
-                p { class: "np-empty", {tr.t("player-no-cue")} }
+                if now.verse.is_none() && now.lyric.is_none() {
+                    p { class: "np-empty", {tr.t("player-no-cue")} }
+                }
             }
             if let Some(v) = verse {
                 if saved.contains(&v.reference) {
