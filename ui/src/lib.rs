@@ -20,6 +20,7 @@
 pub mod bible;
 mod icons;
 mod library;
+mod player;
 mod screen;
 mod screens;
 pub mod songs;
@@ -33,6 +34,7 @@ use cnt_i18n::I18n;
 use dioxus::prelude::*;
 
 pub use library::{LibraryTab, LibraryView, SearchText, kind_label_id};
+pub use player::{PlayerBar, PlayerPanel, clock};
 pub use screen::Screen;
 pub use state::UiState;
 
@@ -371,30 +373,5 @@ pub fn error_text(tr: &Tr, server: &str, error: &cnt_app::Error) -> String {
         cnt_app::Error::Secrets(_) => tr.t("error-keyring"),
         cnt_app::Error::Library(e) => tr.t_args("error-library", &[("detail", &e.to_string())]),
         _ => tr.t("error-internal"),
-    }
-}
-
-/// The player bar. Playback arrives with the player issue; until then it shows that nothing plays.
-#[component]
-fn PlayerBar() -> Element {
-    let tr = use_tr();
-    let tr = tr.read();
-    rsx! {
-        footer { class: "player", id: "player",
-            div { class: "artwork" }
-            div { class: "now", {tr.t("player-nothing-playing")} }
-            div { class: "transport",
-                button { disabled: true, title: tr.t("player-previous"), aria_label: tr.t("player-previous"),
-                    span { class: "icon", dangerous_inner_html: icons::transport_icon("previous") }
-                }
-                button { class: "play", disabled: true, title: tr.t("player-play"), aria_label: tr.t("player-play"),
-                    span { class: "icon", dangerous_inner_html: icons::transport_icon("play") }
-                }
-                button { disabled: true, title: tr.t("player-next"), aria_label: tr.t("player-next"),
-                    span { class: "icon", dangerous_inner_html: icons::transport_icon("next") }
-                }
-            }
-            div { class: "progress" }
-        }
     }
 }

@@ -225,6 +225,19 @@ fn ItemRow(item: ItemSummary, #[props(default)] resume_ms: Option<u64>) -> Eleme
     );
     rsx! {
         li { class: "item-row", "data-kind": item.kind.as_str(), "data-id": "{item.id}",
+            if item.playable {
+                button {
+                    class: "icon-button play-item",
+                    title: tr.t("player-play-item"),
+                    aria_label: tr.t("player-play-item"),
+                    onclick: move |_| match core.play_items(&[id], 0) {
+                        // "No audio device" and "not downloaded yet" show in the player bar.
+                        Ok(_) | Err(cnt_app::Error::Player(_)) => {}
+                        Err(e) => problems.report(&e),
+                    },
+                    "▶"
+                }
+            }
             div { class: "item-text",
                 if opens {
                     button {

@@ -1,6 +1,8 @@
 //! UI state that follows the core: updated in one place, by [`UiState::apply`].
 
-use cnt_app::{AccountSummary, ConnectionState, CoreEvent, DownloadProgress, Settings, SyncStatus};
+use cnt_app::{
+    AccountSummary, ConnectionState, CoreEvent, DownloadProgress, NowPlaying, Settings, SyncStatus,
+};
 
 /// What the screens show about the core, kept current from [`CoreEvent`]s.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,6 +21,8 @@ pub struct UiState {
     pub sync: Option<SyncStatus>,
     /// The download in progress.
     pub download: Option<DownloadProgress>,
+    /// The player: queue, track, position, cue showing, output.
+    pub player: NowPlaying,
 }
 
 impl UiState {
@@ -36,6 +40,7 @@ impl UiState {
             library_revision: 0,
             sync: None,
             download: None,
+            player: NowPlaying::default(),
         }
     }
 
@@ -57,6 +62,7 @@ impl UiState {
                     self.library_revision += 1;
                 }
             }
+            CoreEvent::Player(now) => self.player = now.clone(),
         }
     }
 }

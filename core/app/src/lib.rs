@@ -16,8 +16,11 @@
 
 mod account;
 mod library;
+#[cfg(target_os = "linux")]
+mod mpris;
 mod network;
 mod playback;
+mod player;
 mod reader;
 mod scripture;
 mod settings;
@@ -39,8 +42,14 @@ use cnt_sync::{ConnectionMonitor, ServerClient};
 pub use cnt_sync::{ConnectionState, MonitorTiming};
 pub use cnt_sync::{DownloadProgress, SyncProgress, SyncReport};
 pub use library::{DEFAULT_QUOTA_MB, SyncStatus};
+#[cfg(target_os = "linux")]
+pub use mpris::{MPRIS_BUS_NAME, Mpris};
 pub use network::is_metered;
 pub use playback::{PlayNote, RenderReport, RenderedTrack};
+pub use player::{
+    AudioOutput, MemorySink, MemoryTap, NowPlaying, PlayOutcome, PlaybackState, PlaybackStatus,
+    QueueEntry, RESUME_EVERY, VerseRef, WavFormat, WavSink,
+};
 pub use reader::{BibleBook, BibleJump, Break, ChapterRow, Hit, Translation, bible_book_name};
 pub use scripture::{BUNDLED_TRANSLATION, PassageText, Verse, render_verses, verse_name};
 pub use settings::Settings;
@@ -131,6 +140,8 @@ pub enum CoreEvent {
     LibraryChanged,
     /// A download made progress.
     Download(DownloadProgress),
+    /// The player changed (status, queue, track, position, cue showing, output): the whole picture.
+    Player(NowPlaying),
 }
 
 /// How to start the core. `Default` means: standard XDG places, the platform keyring.
@@ -172,6 +183,8 @@ struct Inner {
     bible: Mutex<Option<cnt_scripture::bible::BibleStore>>,
     // The song library and saved verses (songs.db), opened on first use.
     songs: Mutex<Option<cnt_scripture::song::SongStore>>,
+    // The player, started on first play.
+    player: Mutex<player::PlayerSlot>,
     secrets: Arc<dyn SecretStore>,
     session: tokio::sync::Mutex<account::SessionTokens>,
     events: broadcast::Sender<CoreEvent>,
@@ -289,6 +302,7 @@ impl Core {
                 sync_lock: tokio::sync::Mutex::new(()),
                 bible: Mutex::new(None),
                 songs: Mutex::new(None),
+                player: Mutex::new(player::PlayerSlot::default()),
                 secrets,
                 session: tokio::sync::Mutex::new(account::SessionTokens::default()),
                 events,

@@ -154,6 +154,9 @@ fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
                 let _guard = runtime.enter();
                 core.start_background_sync(Duration::from_secs(300));
             }
+            // Media keys and desktop media widgets (MPRIS on the session bus, when there is one).
+            #[cfg(target_os = "linux")]
+            let _mpris = runtime.block_on(core.start_mpris());
             window::launch(core, cli.window, started);
             drop(runtime);
             Ok(ExitCode::SUCCESS)

@@ -8,6 +8,7 @@ use cnt_app::{ConnectionState, Core, CoreOptions, MemoryStore, MonitorTiming};
 use cnt_ui::{Frame, FrameProps, Screen};
 use dioxus::prelude::*;
 
+mod player;
 mod scripture;
 
 struct Fixture {

@@ -1,0 +1,929 @@
+//! Playback in the app: one gapless [`cnt_player::Player`] owned by the [`Core`], started on the first
+//! play, fed with downloaded library items, and reported to the UI as [`CoreEvent::Player`] snapshots
+//! ([`NowPlaying`]).
+//!
+//! - The output is the default sound card ([`cnt_player::DeviceOutput`]). When there is none the
+//!   core keeps [`PlaybackState::NoDevice`] with the reason and every play call answers
+//!   [`Error::Player`]; nothing panics. A later play tries the device again.
+//! - Only downloaded items play (streaming is not part of this): [`Core::play_items`] queues the
+//!   download of the others and reports them in [`PlayOutcome::not_downloaded`].
+//! - An item's `cues` (LRC lines: `[mm:ss.xx]Psalm 23:1`, `[mm:ss.xx]lyric`, `[mm:ss.xx]{chord:G}`)
+//!   become its cue track; verse references are resolved to text with the bundled Bible.
+//! - The resume position is recorded ([`Core::record_play`]) every 15 s of playing, at pause, stop,
+//!   skip and at the end of a track (0: heard to the end).
+//! - Saved verses ([`Core::save_verse`]) are kept in the library database's local `meta` table under
+//!   `saved_verses` (a JSON list of references, newest last; not synced).
+//!
+//! A thread per player drains its events: it keeps the resume positions and sends the snapshots.
+//! It ends, and stops the engine, when the last `Core` clone is dropped.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::mpsc::RecvTimeoutError;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use cnt_model::ids::ItemId;
+use cnt_player::cue::TimedWord;
+use cnt_player::{
+    Cue, CuePayload, CueTrack, DeviceOutput, EntryId, Lrc, Player, PlayerCmd, PlayerEvent,
+    PlayerHandle, PlayerState, Position, QueueItem, Volume,
+};
+
+pub use cnt_player::{
+    AudioOutput, MemorySink, MemoryTap, PlaybackStatus, VerseRef, WavFormat, WavSink,
+};
+
+use crate::{Core, CoreEvent, Error, Inner, Result};
+
+/// How often the resume position is saved while playing.
+pub const RESUME_EVERY: Duration = Duration::from_secs(15);
+
+/// Whether the app can play at all.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum PlaybackState {
+    /// Nothing was played yet; the output opens on the first play.
+    #[default]
+    Idle,
+    /// The output is open.
+    Ready,
+    /// No audio device could be opened; the reason, as the system gave it.
+    NoDevice(String),
+}
+
+/// One entry of the play queue, as the UI shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueueEntry {
+    /// The library item.
+    pub item: ItemId,
+    /// Its title.
+    pub title: String,
+    /// Artist, podcast or album line.
+    pub artist: Option<String>,
+    /// Its length from the catalogue.
+    pub duration_ms: Option<u64>,
+}
+
+/// Everything the player bar, Now Playing and the queue panel show: sent as a whole on every change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NowPlaying {
+    /// Whether there is an output.
+    pub output: PlaybackState,
+    /// Playing, paused or stopped.
+    pub status: PlaybackStatus,
+    /// The queue in play order.
+    pub queue: Vec<QueueEntry>,
+    /// Index of the entry being heard.
+    pub current: Option<usize>,
+    /// Position in it.
+    pub position_ms: u64,
+    /// Its length (from the decoder, else the catalogue).
+    pub duration_ms: Option<u64>,
+    /// Volume, 0–100.
+    pub volume_percent: u8,
+    /// The verse showing (its text once resolved).
+    pub verse: Option<VerseRef>,
+    /// The lyric line showing.
+    pub lyric: Option<String>,
+    /// The chord showing.
+    pub chord: Option<String>,
+    /// The last track or output error.
+    pub last_error: Option<String>,
+    /// Titles the last play could not include because they are not downloaded yet (their
+    /// download is queued).
+    pub not_downloaded: Vec<String>,
+}
+
+impl Default for NowPlaying {
+    fn default() -> Self {
+        NowPlaying {
+            output: PlaybackState::Idle,
+            status: PlaybackStatus::Stopped,
+            queue: Vec::new(),
+            current: None,
+            position_ms: 0,
+            duration_ms: None,
+            volume_percent: 100,
+            verse: None,
+            lyric: None,
+            chord: None,
+            last_error: None,
+            not_downloaded: Vec::new(),
+        }
+    }
+}
+
+impl NowPlaying {
+    /// The entry being heard.
+    pub fn current_entry(&self) -> Option<&QueueEntry> {
+        self.current.and_then(|i| self.queue.get(i))
+    }
+}
+
+/// What [`Core::play_items`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PlayOutcome {
+    /// How many items were queued to play.
+    pub queued: usize,
+    /// Items that are not downloaded yet: their download was queued, they are not in the queue.
+    pub not_downloaded: Vec<ItemId>,
+}
+
+/// The core's player: output state, the engine handle, what each queued file is.
+#[derive(Default)]
+pub(crate) struct PlayerSlot {
+    output: PlaybackState,
+    handle: Option<PlayerHandle>,
+    // An output given by the embedding program (tests, tools) for the next start instead of the device.
+    custom_output: Option<Box<dyn AudioOutput>>,
+    // What each queued file is (the engine knows paths; the same file means the same item).
+    by_path: HashMap<PathBuf, QueueEntry>,
+    // Titles left out of the last play (not downloaded).
+    not_downloaded: Vec<String>,
+}
+
+impl std::fmt::Debug for PlayerSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlayerSlot")
+            .field("output", &self.output)
+            .field("started", &self.handle.is_some())
+            .field("queued_files", &self.by_path.len())
+            .finish()
+    }
+}
+
+impl Core {
+    fn slot(&self) -> std::sync::MutexGuard<'_, PlayerSlot> {
+        self.inner.player.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Plays into `output` instead of the sound card (tests, tools: a [`MemorySink`] or
+    /// [`WavSink`]). Takes effect when the player starts, i.e. before the first play.
+    pub fn use_audio_output(&self, output: Box<dyn AudioOutput>) {
+        self.slot().custom_output = Some(output);
+    }
+
+    /// Whether the app can play.
+    pub fn playback_state(&self) -> PlaybackState {
+        self.slot().output.clone()
+    }
+
+    fn handle(&self) -> Option<PlayerHandle> {
+        self.slot().handle.clone()
+    }
+
+    /// The engine, started on first use (on the device, or the output given to
+    /// [`Core::use_audio_output`]).
+    fn ensure_player(&self) -> Result<PlayerHandle> {
+        let mut slot = self.slot();
+        if let Some(h) = &slot.handle {
+            return Ok(h.clone());
+        }
+        let output: Box<dyn AudioOutput> = match slot.custom_output.take() {
+            Some(o) => o,
+            None => match DeviceOutput::open_default(Duration::from_millis(200)) {
+                Ok(d) => Box::new(d),
+                Err(e) => {
+                    tracing::warn!("playback: {e}");
+                    slot.output = PlaybackState::NoDevice(no_device_reason(&e));
+                    drop(slot);
+                    self.send_now_playing();
+                    return Err(e.into());
+                }
+            },
+        };
+        let player = Player::spawn(output)?;
+        let handle = player.handle();
+        slot.handle = Some(handle.clone());
+        slot.output = PlaybackState::Ready;
+        let weak = Arc::downgrade(&self.inner);
+        std::thread::Builder::new()
+            .name("cnt-player-events".into())
+            .spawn(move || drain(weak, player))
+            .map_err(|e| Error::Internal(format!("cannot start the player thread: {e}")))?;
+        Ok(handle)
+    }
+
+    fn send(&self, cmd: PlayerCmd) -> Result<()> {
+        match self.handle() {
+            Some(h) => Ok(h.send(cmd)?),
+            // Nothing was played yet: nothing to pause, skip or edit.
+            None => Ok(()),
+        }
+    }
+
+    /// Replaces the queue with the downloaded ones of `items` and plays from `items[start]` (or
+    /// the first downloaded item after it). Items not downloaded get their download queued.
+    ///
+    /// # Errors
+    /// [`Error::Player`] with "no audio device" when there is no sound card (the state says so
+    /// too), [`Error::Library`].
+    pub fn play_items(&self, items: &[ItemId], start: usize) -> Result<PlayOutcome> {
+        let mut outcome = PlayOutcome::default();
+        let mut queue = Vec::new();
+        let mut entries = Vec::new();
+        let mut start_at = None;
+        let mut missing = Vec::new();
+        for (i, id) in items.iter().enumerate() {
+            let Some(item) = self.item(*id)? else {
+                continue;
+            };
+            match self.offline_file(*id)? {
+                Some(path) => {
+                    if i >= start && start_at.is_none() {
+                        start_at = Some(queue.len());
+                    }
+                    let mut q = QueueItem::new(path.clone());
+                    if let Some(text) = item.cues.as_deref() {
+                        q = q.with_cues(self.cue_track(text));
+                    }
+                    queue.push(q);
+                    entries.push((
+                        path,
+                        QueueEntry {
+                            item: *id,
+                            title: item.title.clone(),
+                            artist: item.subtitle.clone().or(item.album_title.clone()),
+                            duration_ms: item.duration_ms,
+                        },
+                    ));
+                }
+                None => {
+                    if item.media.is_some()
+                        && let Err(e) = self.download(*id, false)
+                    {
+                        tracing::info!("playback: cannot queue the download of {id}: {e}");
+                    }
+                    outcome.not_downloaded.push(*id);
+                    missing.push(item.title.clone());
+                }
+            }
+        }
+        outcome.queued = queue.len();
+        self.slot().not_downloaded = missing;
+        if queue.is_empty() {
+            self.send_now_playing();
+            return Ok(outcome);
+        }
+        let handle = self.ensure_player()?;
+        {
+            let mut slot = self.slot();
+            slot.by_path.extend(entries);
+        }
+        handle.send(PlayerCmd::Clear)?;
+        handle.send(PlayerCmd::Append(queue))?;
+        handle.send(PlayerCmd::Jump(start_at.unwrap_or(0)))?;
+        handle.send(PlayerCmd::Play)?;
+        Ok(outcome)
+    }
+
+    /// Plays when paused or stopped, pauses when playing.
+    ///
+    /// # Errors
+    /// [`Error::Player`] when the engine has stopped.
+    pub fn play_pause(&self) -> Result<()> {
+        self.send(PlayerCmd::TogglePause)
+    }
+
+    /// Starts or resumes.
+    ///
+    /// # Errors
+    /// As [`Core::play_pause`].
+    pub fn play(&self) -> Result<()> {
+        self.send(PlayerCmd::Play)
+    }
+
+    /// Pauses.
+    ///
+    /// # Errors
+    /// As [`Core::play_pause`].
+    pub fn pause(&self) -> Result<()> {
+        self.send(PlayerCmd::Pause)
+    }
+
+    /// Stops.
+    ///
+    /// # Errors
+    /// As [`Core::play_pause`].
+    pub fn stop(&self) -> Result<()> {
+        self.send(PlayerCmd::Stop)
+    }
+
+    /// Skips to the next entry.
+    ///
+    /// # Errors
+    /// As [`Core::play_pause`].
+    pub fn next(&self) -> Result<()> {
+        self.send(PlayerCmd::Next)
+    }
+
+    /// Back to the start of the track, or to the previous one within its first 3 s.
+    ///
+    /// # Errors
+    /// As [`Core::play_pause`].
+    pub fn previous(&self) -> Result<()> {
+        self.send(PlayerCmd::Previous)
+    }
+
+    /// Plays the queue entry at `index`.
+    ///
+    /// # Errors
+    /// As [`Core::play_pause`].
+    pub fn jump_to(&self, index: usize) -> Result<()> {
+        self.send(PlayerCmd::Jump(index))
+    }
+
+    /// Moves within the current track.
+    ///
+    /// # Errors
+    /// As [`Core::play_pause`].
+    pub fn seek(&self, position_ms: u64) -> Result<()> {
+        self.send(PlayerCmd::Seek(Position::from_millis(position_ms)))
+    }
+
+    /// Sets the volume, 0.0–1.0 (clamped).
+    ///
+    /// # Errors
+    /// As [`Core::play_pause`].
+    pub fn set_volume(&self, linear: f32) -> Result<()> {
+        let v = if linear.is_finite() {
+            linear.clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
+        self.send(PlayerCmd::SetVolume(Volume::new(v)?))
+    }
+
+    /// Moves a queue entry from one index to another.
+    ///
+    /// # Errors
+    /// As [`Core::play_pause`].
+    pub fn move_in_queue(&self, from: usize, to: usize) -> Result<()> {
+        self.send(PlayerCmd::Move { from, to })
+    }
+
+    /// Removes a queue entry (removing the current one plays the next).
+    ///
+    /// # Errors
+    /// As [`Core::play_pause`].
+    pub fn remove_from_queue(&self, index: usize) -> Result<()> {
+        self.send(PlayerCmd::Remove(index))
+    }
+
+    /// The queue in play order.
+    pub fn queue(&self) -> Vec<QueueEntry> {
+        self.now_playing().queue
+    }
+
+    /// The player now (also sent as [`CoreEvent::Player`] on every change).
+    pub fn now_playing(&self) -> NowPlaying {
+        let slot = self.slot();
+        let state = slot.handle.as_ref().map(PlayerHandle::state);
+        view(&slot, state.as_ref())
+    }
+
+    fn send_now_playing(&self) {
+        let now = self.now_playing();
+        let _ = self.inner.events.send(CoreEvent::Player(now));
+    }
+
+    /// An item's cue track from its LRC `cues` text, verse references resolved with the bundled Bible.
+    pub(crate) fn cue_track(&self, lrc: &str) -> CueTrack {
+        let mut track = parse_cues(lrc);
+        if track
+            .cues()
+            .iter()
+            .any(|c| matches!(c.payload, CuePayload::Verse(_)))
+        {
+            track.resolve_verses(|r| self.verse_text(r));
+        }
+        track
+    }
+
+    fn verse_text(&self, reference: &str) -> Option<String> {
+        match self.bible_passage(reference, None) {
+            Ok(p) if !p.verses.is_empty() => Some(
+                cnt_scripture::bible::render_plain(&p.verses, false)
+                    .trim()
+                    .to_owned(),
+            ),
+            Ok(_) => None,
+            Err(e) => {
+                tracing::info!("verse cue {reference:?}: {e}");
+                None
+            }
+        }
+    }
+}
+
+fn no_device_reason(e: &cnt_player::Error) -> String {
+    match e {
+        cnt_player::Error::NoAudioDevice(why) => why.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Cues from LRC text: `{chord:G}` lines are chords, lines that read as a Bible reference are verses,
+/// everything else is a lyric line.
+fn parse_cues(lrc: &str) -> CueTrack {
+    let lrc = Lrc::parse(lrc);
+    CueTrack::new(
+        lrc.lines
+            .iter()
+            .map(|l| {
+                let text = l.text.trim();
+                let payload = if let Some(chord) = text
+                    .strip_prefix("{chord:")
+                    .and_then(|r| r.strip_suffix('}'))
+                {
+                    CuePayload::Chord(chord.trim().to_owned())
+                } else if is_reference(text) {
+                    CuePayload::Verse(VerseRef {
+                        reference: text.to_owned(),
+                        text: None,
+                    })
+                } else {
+                    CuePayload::Lyric {
+                        text: text.to_owned(),
+                        words: l
+                            .words
+                            .iter()
+                            .map(|w| TimedWord {
+                                at: Position::from_millis(w.at_ms),
+                                text: w.text.clone(),
+                            })
+                            .collect(),
+                    }
+                };
+                Cue {
+                    at: Position::from_millis(l.at_ms),
+                    payload,
+                }
+            })
+            .collect(),
+    )
+}
+
+fn is_reference(text: &str) -> bool {
+    text.len() <= 40
+        && text.chars().any(|c| c.is_ascii_digit())
+        && cnt_scripture::Reference::parse(text).is_ok()
+}
+
+fn ms(p: Position) -> u64 {
+    u64::try_from(p.as_duration().as_millis()).unwrap_or(u64::MAX)
+}
+
+fn view(slot: &PlayerSlot, state: Option<&PlayerState>) -> NowPlaying {
+    let mut now = NowPlaying {
+        output: slot.output.clone(),
+        not_downloaded: slot.not_downloaded.clone(),
+        ..NowPlaying::default()
+    };
+    let Some(state) = state else {
+        return now;
+    };
+    now.status = state.status;
+    now.queue = state
+        .queue
+        .iter()
+        .map(|(_, path)| {
+            slot.by_path
+                .get(path)
+                .cloned()
+                .unwrap_or_else(|| QueueEntry {
+                    item: ItemId::default(),
+                    title: path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    artist: None,
+                    duration_ms: None,
+                })
+        })
+        .collect();
+    now.current = state
+        .current
+        .and_then(|c| state.queue.iter().position(|(e, _)| *e == c));
+    now.position_ms = state.position.map(ms).unwrap_or(0);
+    now.duration_ms = state
+        .track
+        .as_ref()
+        .and_then(|t| t.frames.and_then(|f| Position::new(f, t.rate).ok()).map(ms))
+        .or_else(|| now.current_entry().and_then(|e| e.duration_ms));
+    now.volume_percent = state
+        .volume
+        .map(|v| (v.linear().clamp(0.0, 1.0) * 100.0).round() as u8)
+        .unwrap_or(100);
+    now.verse = state.showing.verse.as_ref().and_then(|c| match &c.payload {
+        CuePayload::Verse(v) => Some(v.clone()),
+        _ => None,
+    });
+    now.lyric = state.showing.lyric.as_ref().and_then(|c| match &c.payload {
+        CuePayload::Lyric { text, .. } if !text.is_empty() => Some(text.clone()),
+        _ => None,
+    });
+    now.chord = state.showing.chord.as_ref().and_then(|c| match &c.payload {
+        CuePayload::Chord(c) => Some(c.clone()),
+        _ => None,
+    });
+    now.last_error = state.last_error.clone();
+    now
+}
+
+/// Where the resume position was last saved, per entry heard.
+#[derive(Default)]
+struct Resume {
+    // (entry, item, last known position, last saved position)
+    current: Option<(EntryId, ItemId, u64, u64)>,
+}
+
+impl Resume {
+    fn save(core: &Core, item: ItemId, position_ms: u64) {
+        if item == ItemId::default() {
+            return;
+        }
+        if let Err(e) = core.record_play(item, position_ms) {
+            tracing::debug!("resume position of {item}: {e}");
+        }
+    }
+
+    fn follow(&mut self, core: &Core, ev: &PlayerEvent, state: &PlayerState) {
+        let item_of = |entry: EntryId| -> Option<ItemId> {
+            let path = state.queue.iter().find(|(e, _)| *e == entry)?.1.clone();
+            core.slot().by_path.get(&path).map(|q| q.item)
+        };
+        match ev {
+            PlayerEvent::TrackStarted { entry, .. } => {
+                // A skip: keep where the previous one was left.
+                if let Some((e, item, pos, saved)) = self.current.take()
+                    && e != *entry
+                    && pos != saved
+                {
+                    Resume::save(core, item, pos);
+                }
+                if let Some(item) = item_of(*entry) {
+                    Resume::save(core, item, 0);
+                    self.current = Some((*entry, item, 0, 0));
+                }
+            }
+            PlayerEvent::Position { entry, position } | PlayerEvent::Seeked { entry, position } => {
+                if let Some((e, item, pos, saved)) = self.current.as_mut()
+                    && *e == *entry
+                {
+                    *pos = ms(*position);
+                    if pos.abs_diff(*saved) >= RESUME_EVERY.as_millis() as u64 {
+                        *saved = *pos;
+                        Resume::save(core, *item, *pos);
+                    }
+                }
+            }
+            PlayerEvent::StatusChanged(s) if *s != PlaybackStatus::Playing => {
+                if let Some((_, item, pos, saved)) = self.current.as_mut()
+                    && *pos != *saved
+                {
+                    *saved = *pos;
+                    Resume::save(core, *item, *pos);
+                }
+            }
+            PlayerEvent::TrackEnded { entry, .. } => {
+                if let Some((e, item, _, _)) = self.current
+                    && e == *entry
+                {
+                    // Heard to the end: nothing to resume.
+                    Resume::save(core, item, 0);
+                    self.current = None;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Drains the engine's events until the core is gone, then stops the engine.
+fn drain(weak: Weak<Inner>, player: Player) {
+    let mut resume = Resume::default();
+    loop {
+        match player.events().recv_timeout(Duration::from_millis(500)) {
+            Ok(ev) => {
+                let Some(inner) = weak.upgrade() else { break };
+                let core = Core { inner };
+                let state = player.state();
+                resume.follow(&core, &ev, &state);
+                if let PlayerEvent::OutputError(e) = &ev {
+                    tracing::warn!("audio output: {e}");
+                }
+                let now = view(&core.slot(), Some(&state));
+                let _ = core.inner.events.send(CoreEvent::Player(now));
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                if weak.strong_count() == 0 {
+                    break;
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    let _ = player.shutdown();
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::{CoreOptions, MemoryStore, MonitorTiming};
+    use cnt_model::sync::{CatalogItem, Change, ChangeOp, ChangesPage, ItemKind, MediaRef, Record};
+    use std::path::Path;
+
+    const GAPLESS: &str = "../../../shared/data/gapless/44k/flac";
+
+    pub(crate) struct Fixture {
+        _dir: tempfile::TempDir,
+        pub(crate) core: Core,
+        pub(crate) items: Vec<ItemId>,
+    }
+
+    /// A core (signed out, offline) whose library holds the three gapless FLAC tracks, downloaded.
+    pub(crate) fn fixture() -> Fixture {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let core = Core::start(CoreOptions {
+            data_dir: Some(dir.path().join("data")),
+            config_file: Some(dir.path().join("config.toml")),
+            server: Some("http://127.0.0.1:9".into()),
+            secrets: Some(Arc::new(MemoryStore::new())),
+            timing: Some(MonitorTiming {
+                online_interval: Duration::from_secs(60),
+                offline_initial: Duration::from_secs(60),
+                offline_max: Duration::from_secs(60),
+            }),
+        })
+        .expect("core");
+        std::fs::create_dir_all(core.media_dir()).expect("media dir");
+        let mut items = Vec::new();
+        let mut changes = Vec::new();
+        for n in 1..=3u8 {
+            let src = Path::new(GAPLESS).join(format!("track0{n}.flac"));
+            let hash = format!("{n:064x}");
+            let size = std::fs::copy(&src, core.media_dir().join(&hash)).expect("copy");
+            let mut item = CatalogItem::new(ItemKind::Track, format!("Track {n}"));
+            item.subtitle = Some("Gapless Choir".into());
+            item.media = Some(MediaRef {
+                hash,
+                size,
+                mime: "audio/flac".into(),
+            });
+            if n == 1 {
+                item.cues =
+                    Some("[00:00.50]Psalm 23:1\n[00:01.00]The Lord is my shepherd\n".into());
+            }
+            items.push(item.id);
+            changes.push(Change {
+                version: i64::from(n),
+                op: ChangeOp::Upsert {
+                    record: Record::Item(Box::new(item)),
+                },
+            });
+        }
+        // A fourth item whose file is not here.
+        let mut missing = CatalogItem::new(ItemKind::Track, "Not here");
+        missing.media = Some(MediaRef {
+            hash: format!("{:064x}", 9),
+            size: 10,
+            mime: "audio/flac".into(),
+        });
+        items.push(missing.id);
+        changes.push(Change {
+            version: 4,
+            op: ChangeOp::Upsert {
+                record: Record::Item(Box::new(missing)),
+            },
+        });
+        {
+            let mut lib = core.inner.library.lock().expect("lib");
+            lib.apply_page(
+                0,
+                &ChangesPage {
+                    changes,
+                    next_cursor: 4,
+                    has_more: false,
+                    head: 4,
+                },
+            )
+            .expect("apply");
+            for n in 1..=3u8 {
+                lib.queue_download(items[usize::from(n) - 1], false)
+                    .expect("queue");
+                lib.download_done(&format!("{n:064x}")).expect("done");
+            }
+        }
+        Fixture {
+            _dir: dir,
+            core,
+            items,
+        }
+    }
+
+    /// Player snapshots until `until` holds; returns every one seen.
+    async fn watch(
+        events: &mut tokio::sync::broadcast::Receiver<CoreEvent>,
+        mut until: impl FnMut(&NowPlaying) -> bool,
+    ) -> Vec<NowPlaying> {
+        let mut seen = Vec::new();
+        loop {
+            match events.recv().await {
+                Ok(CoreEvent::Player(now)) => {
+                    let done = until(&now);
+                    seen.push(now);
+                    if done {
+                        return seen;
+                    }
+                }
+                Ok(_) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                    panic!("the test fell {n} events behind")
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+    }
+
+    fn titles_heard(seen: &[NowPlaying]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for now in seen {
+            if let Some(e) = now.current_entry()
+                && out.last() != Some(&e.title)
+            {
+                out.push(e.title.clone());
+            }
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn downloaded_items_play_in_order_with_their_verse_cue_resolved() {
+        let f = fixture();
+        let (sink, tap) = MemorySink::gated(44_100, 2);
+        f.core.use_audio_output(Box::new(sink));
+        let mut events = f.core.subscribe();
+        let outcome = f.core.play_items(&f.items, 0).expect("play");
+        assert_eq!(outcome.queued, 3);
+        assert_eq!(
+            outcome.not_downloaded,
+            vec![f.items[3]],
+            "the fourth is missing"
+        );
+        assert_eq!(f.core.playback_state(), PlaybackState::Ready);
+        // 1.5 s in: the verse (0.5 s) and the lyric (1 s) show; the gated sink holds the engine there.
+        tap.allow(66_150);
+        let mut seen = watch(&mut events, |n| n.verse.is_some() && n.lyric.is_some()).await;
+        tap.open();
+        let mut saw_last = false;
+        seen.extend(
+            watch(&mut events, |n| {
+                saw_last |= n.current == Some(2);
+                saw_last && n.current.is_none()
+            })
+            .await,
+        );
+        assert_eq!(titles_heard(&seen), ["Track 1", "Track 2", "Track 3"]);
+        // The whole 10 s signal was played, gaplessly.
+        assert_eq!(tap.frames(), 441_000);
+        let verse = seen
+            .iter()
+            .find_map(|n| n.verse.clone())
+            .expect("the verse cue showed");
+        assert_eq!(verse.reference, "Psalm 23:1");
+        let text = verse.text.expect("resolved from the bundled Bible");
+        assert!(text.contains("shepherd"), "{text}");
+        assert!(
+            seen.iter()
+                .any(|n| n.lyric.as_deref() == Some("The Lord is my shepherd"))
+        );
+        assert!(
+            seen.iter()
+                .any(|n| n.duration_ms.is_some_and(|d| d > 1000 && d < 5000)),
+            "durations come from the decoder"
+        );
+        // The missing item's download was queued.
+        let downloads = f.core.downloads().expect("downloads");
+        assert!(
+            downloads.iter().any(|d| d.item.id == f.items[3]),
+            "{downloads:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_queue_can_be_reordered_and_trimmed_while_playing() {
+        let f = fixture();
+        let (sink, tap) = MemorySink::gated(44_100, 2);
+        f.core.use_audio_output(Box::new(sink));
+        let mut events = f.core.subscribe();
+        f.core.play_items(&f.items[..3], 0).expect("play");
+        tap.allow(4_410);
+        watch(&mut events, |n| n.current == Some(0)).await;
+        f.core.move_in_queue(2, 1).expect("move");
+        f.core.remove_from_queue(2).expect("remove");
+        f.core.set_volume(0.5).expect("volume");
+        tap.allow(4_410);
+        let seen = watch(&mut events, |n| n.queue.len() == 2).await;
+        let last = seen.last().expect("a snapshot");
+        let order: Vec<&str> = last.queue.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(order, ["Track 1", "Track 3"]);
+        assert_eq!(f.core.queue().len(), 2);
+        // The volume shows with the next position report.
+        tap.allow(44_100);
+        watch(&mut events, |n| n.volume_percent == 50).await;
+        tap.open();
+        let seen = watch(&mut events, |n| {
+            n.status == PlaybackStatus::Stopped && n.current.is_none()
+        })
+        .await;
+        let heard = titles_heard(&seen);
+        assert_eq!(heard.last().map(String::as_str), Some("Track 3"));
+        assert!(!heard.iter().any(|t| t == "Track 2"), "{heard:?}");
+    }
+
+    #[tokio::test]
+    async fn pause_seek_and_skip_drive_the_engine() {
+        let f = fixture();
+        let (sink, tap) = MemorySink::gated(44_100, 2);
+        f.core.use_audio_output(Box::new(sink));
+        let mut events = f.core.subscribe();
+        f.core.play_items(&f.items[..3], 1).expect("play");
+        tap.allow(4_410);
+        let seen = watch(&mut events, |n| n.current.is_some()).await;
+        assert_eq!(
+            seen.last()
+                .and_then(|n| n.current_entry())
+                .map(|e| e.title.as_str()),
+            Some("Track 2"),
+            "starts at the given index"
+        );
+        f.core.play_pause().expect("pause");
+        tap.allow(44_100);
+        watch(&mut events, |n| n.status == PlaybackStatus::Paused).await;
+        f.core.seek(2_000).expect("seek");
+        f.core.play().expect("play");
+        tap.allow(44_100);
+        watch(&mut events, |n| {
+            n.status == PlaybackStatus::Playing && n.position_ms >= 2_000
+        })
+        .await;
+        f.core.next().expect("next");
+        tap.allow(44_100);
+        let seen = watch(&mut events, |n| n.current == Some(2)).await;
+        assert_eq!(
+            seen.last()
+                .and_then(|n| n.current_entry())
+                .map(|e| e.title.as_str()),
+            Some("Track 3")
+        );
+        f.core.stop().expect("stop");
+        tap.open();
+        watch(&mut events, |n| n.status == PlaybackStatus::Stopped).await;
+    }
+
+    #[tokio::test]
+    async fn without_a_sound_card_playing_says_no_audio_device() {
+        let f = fixture();
+        let mut events = f.core.subscribe();
+        match f.core.play_items(&f.items[..1], 0) {
+            Err(e) => {
+                assert!(e.to_string().contains("no audio device"), "{e}");
+                assert!(matches!(
+                    f.core.playback_state(),
+                    PlaybackState::NoDevice(_)
+                ));
+                let seen = watch(&mut events, |n| {
+                    matches!(n.output, PlaybackState::NoDevice(_))
+                })
+                .await;
+                assert!(!seen.is_empty());
+                // The other controls are harmless.
+                f.core.play_pause().expect("nothing to do");
+                f.core.next().expect("nothing to do");
+            }
+            // A machine with a sound card (or ALSA's null device as default).
+            Ok(_) => assert_eq!(f.core.playback_state(), PlaybackState::Ready),
+        }
+    }
+
+    #[test]
+    fn cues_split_into_verses_lyrics_and_chords() {
+        let track = parse_cues(
+            "[00:01.00]Psalm 23:1\n[00:02.50]The Lord is my shepherd\n[00:03.00]{chord:G/B}\n",
+        );
+        let kinds: Vec<_> = track.cues().iter().map(|c| c.payload.clone()).collect();
+        assert_eq!(
+            kinds[0],
+            CuePayload::Verse(VerseRef {
+                reference: "Psalm 23:1".into(),
+                text: None
+            })
+        );
+        assert!(
+            matches!(&kinds[1], CuePayload::Lyric { text, .. } if text == "The Lord is my shepherd")
+        );
+        assert_eq!(kinds[2], CuePayload::Chord("G/B".into()));
+        assert_eq!(track.cues()[1].at, Position::from_millis(2500));
+    }
+}

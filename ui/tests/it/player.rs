@@ -1,0 +1,204 @@
+//! The player bar, Now Playing and the queue panel, rendered from player snapshots, and the ▶ button
+//! on library rows.
+
+use cnt_app::{ItemId, NowPlaying, PlaybackState, PlaybackStatus, QueueEntry, VerseRef};
+use cnt_ui::{PlayerBar, PlayerPanel, Tr, UiState};
+use dioxus::prelude::*;
+
+use super::{fixture, library_fixture, render_with};
+
+#[derive(Props, Clone, PartialEq)]
+struct HarnessProps {
+    now: NowPlaying,
+    panel: PlayerPanel,
+    language: String,
+}
+
+#[allow(non_snake_case)]
+fn Harness(props: HarnessProps) -> Element {
+    let core = use_context::<cnt_app::Core>();
+    let now = props.now.clone();
+    use_context_provider(move || {
+        let mut s = UiState::new(core.connection(), core.settings(), None);
+        s.player = now;
+        Signal::new(s)
+    });
+    let language = props.language.clone();
+    use_context_provider(move || Signal::new(Tr::for_choice(Some(&language))));
+    use_context_provider(|| props.panel);
+    rsx! { PlayerBar {} }
+}
+
+fn render_bar(now: NowPlaying, panel: PlayerPanel, language: &str) -> String {
+    let f = fixture(None);
+    let _guard = f.runtime.enter();
+    let mut dom = VirtualDom::new_with_props(
+        Harness,
+        HarnessProps {
+            now,
+            panel,
+            language: language.into(),
+        },
+    )
+    .with_root_context(f.core.clone());
+    dom.rebuild_in_place();
+    dioxus_ssr::render(&dom)
+}
+
+fn playing() -> NowPlaying {
+    NowPlaying {
+        output: PlaybackState::Ready,
+        status: PlaybackStatus::Playing,
+        queue: vec![
+            QueueEntry {
+                item: ItemId::new(),
+                title: "The Lord's My Shepherd".into(),
+                artist: Some("Parish Choir".into()),
+                duration_ms: Some(200_000),
+            },
+            QueueEntry {
+                item: ItemId::new(),
+                title: "Be Thou My Vision".into(),
+                artist: None,
+                duration_ms: Some(190_000),
+            },
+        ],
+        current: Some(0),
+        position_ms: 61_000,
+        duration_ms: Some(200_000),
+        volume_percent: 80,
+        verse: Some(VerseRef {
+            reference: "Psalm 23:1".into(),
+            text: Some("Yahweh is my shepherd: I shall lack nothing.".into()),
+        }),
+        lyric: Some("The Lord's my shepherd, I'll not want".into()),
+        chord: Some("G".into()),
+        last_error: None,
+        not_downloaded: Vec::new(),
+    }
+}
+
+#[test]
+fn the_bar_shows_the_track_progress_volume_and_controls() {
+    let html = render_bar(playing(), PlayerPanel::Closed, "en");
+    assert!(html.contains(r#"data-status="Playing""#), "{html}");
+    assert!(html.contains("The Lord&#39;s My Shepherd") || html.contains("The Lord's My Shepherd"));
+    assert!(html.contains(r#"id="player-artist""#) && html.contains("Parish Choir"));
+    assert!(
+        html.contains(r#"aria-label="Pause""#),
+        "playing shows Pause: {html}"
+    );
+    assert!(html.contains(r#"id="player-seek""#) && html.contains(r#"max="200000""#));
+    assert!(html.contains(r#"value="61000""#), "{html}");
+    assert!(html.contains(">1:01<") && html.contains(">3:20<"));
+    assert!(html.contains(r#"id="player-volume""#) && html.contains(r#"value="80""#));
+    assert!(html.contains(r#"id="toggle-queue""#) && html.contains(r#"id="toggle-now-playing""#));
+    assert!(!html.contains(r#"id="now-playing""#), "panels start closed");
+    assert!(!html.contains("No audio device"));
+}
+
+#[test]
+fn without_a_sound_card_the_bar_says_no_audio_device() {
+    let now = NowPlaying {
+        output: PlaybackState::NoDevice("Unknown PCM default".into()),
+        ..NowPlaying::default()
+    };
+    let html = render_bar(now, PlayerPanel::Closed, "en");
+    assert!(html.contains(r#"id="player-no-device""#), "{html}");
+    assert!(html.contains("No audio device"));
+    assert!(html.contains(r#"title="Unknown PCM default""#));
+    // Nothing to control: the transport is disabled.
+    assert!(
+        html.contains(r#"id="player-play" disabled"#) || html.contains("disabled=true"),
+        "{html}"
+    );
+    let es = render_bar(
+        NowPlaying {
+            output: PlaybackState::NoDevice("x".into()),
+            ..NowPlaying::default()
+        },
+        PlayerPanel::Closed,
+        "es",
+    );
+    assert!(es.contains("No hay dispositivo de audio"), "{es}");
+}
+
+#[test]
+fn items_not_downloaded_are_named_in_the_bar() {
+    let now = NowPlaying {
+        not_downloaded: vec!["Grace upon grace".into()],
+        ..NowPlaying::default()
+    };
+    let html = render_bar(now, PlayerPanel::Closed, "en");
+    assert!(html.contains(r#"id="player-waiting""#), "{html}");
+    assert!(
+        html.contains("Not downloaded yet: Grace upon grace"),
+        "{html}"
+    );
+}
+
+#[test]
+fn now_playing_shows_the_verse_large_with_its_reference_and_save_button() {
+    let html = render_bar(playing(), PlayerPanel::NowPlaying, "en");
+    assert!(html.contains(r#"id="now-playing""#), "{html}");
+    assert!(
+        html.contains(r#"class="cue fade-in""#),
+        "the cue fades in: {html}"
+    );
+    assert!(html.contains("Yahweh is my shepherd: I shall lack nothing."));
+    assert!(html.contains(r#"id="cue-reference""#) && html.contains("Psalm 23:1"));
+    assert!(
+        html.contains(r#"id="cue-lyric""#),
+        "the lyric stays under the verse"
+    );
+    assert!(html.contains(r#"id="cue-chord""#));
+    assert!(html.contains(r#"id="save-verse""#) && html.contains("Save this verse for later"));
+
+    // A lyric alone fills the stage.
+    let mut lyric_only = playing();
+    lyric_only.verse = None;
+    let html = render_bar(lyric_only, PlayerPanel::NowPlaying, "en");
+    assert!(html.contains(r#"id="cue-text""#), "{html}");
+    assert!(!html.contains(r#"id="save-verse""#));
+}
+
+#[test]
+fn the_queue_panel_lists_entries_with_move_and_remove() {
+    let html = render_bar(playing(), PlayerPanel::Queue, "en");
+    assert!(html.contains(r#"id="queue-panel""#), "{html}");
+    assert_eq!(html.matches(r#"class="queue-row"#).count(), 2);
+    assert!(html.contains(r#"class="queue-row current""#));
+    assert!(html.contains("Alt+↑"));
+    assert_eq!(
+        html.matches(r#"aria-label="Remove from the queue""#)
+            .count(),
+        2
+    );
+    assert_eq!(html.matches(r#"aria-label="Move up""#).count(), 2);
+    let empty = render_bar(NowPlaying::default(), PlayerPanel::Queue, "pt");
+    assert!(empty.contains("A fila está vazia."), "{empty}");
+}
+
+#[test]
+fn every_player_string_exists_in_every_locale() {
+    for lang in ["en", "es", "pt"] {
+        for panel in [PlayerPanel::NowPlaying, PlayerPanel::Queue] {
+            let html = render_bar(playing(), panel, lang);
+            // A missing Fluent message renders as its id.
+            assert!(!html.contains(">player-"), "{lang}: {html}");
+            assert!(!html.contains("label=\"player-"), "{lang}: {html}");
+            assert!(!html.contains("title=\"player-"), "{lang}: {html}");
+        }
+    }
+}
+
+#[test]
+fn playable_library_rows_have_a_play_button() {
+    let f = library_fixture();
+    let html = render_with(&f, cnt_ui::Screen::Home, |d| d);
+    assert!(html.contains(r#"class="icon-button play-item""#), "{html}");
+    // The album and the artist are not playable themselves.
+    let rows = html.matches(r#"class="item-row""#).count();
+    let buttons = html.matches("play-item").count();
+    assert!(buttons >= 1 && buttons <= rows, "{buttons} of {rows}");
+}
