@@ -40,15 +40,31 @@ impl Core {
     /// Imports song files (OpenLyrics, ChordPro, CCLI, OpenSong, SongBeamer): one result per file,
     /// each file all or nothing. The error is the message to show (file, line and element).
     pub fn song_import(&self, paths: &[PathBuf]) -> Vec<(PathBuf, Result<SongSummary, String>)> {
-        paths
-            .iter()
-            .map(|path| {
-                let result = self
-                    .with_songs(|s| s.import(path))
-                    .map_err(|e| e.to_string());
-                (path.clone(), result)
-            })
-            .collect()
+        let mut results = Vec::new();
+        for path in paths {
+            if is_sqlite(path) {
+                // An OpenLP song database: every song in it, in one transaction.
+                let source = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                match cnt_scripture::song::openlp::read_database(path)
+                    .map_err(Error::from)
+                    .and_then(|songs| self.with_songs(|s| s.add_all(&songs, &source)))
+                {
+                    Ok(added) => {
+                        results.extend(added.into_iter().map(|a| (path.clone(), Ok(a))));
+                    }
+                    Err(e) => results.push((path.clone(), Err(e.to_string()))),
+                }
+                continue;
+            }
+            let result = self
+                .with_songs(|s| s.import(path))
+                .map_err(|e| e.to_string());
+            results.push((path.clone(), result));
+        }
+        results
     }
 
     /// Songs matching `query` (title, authors, lyrics; word prefixes), best first; all songs by
@@ -140,12 +156,73 @@ pub fn song_for_playing(song: &Song, semitones: i8, capo: u8) -> Song {
     }
 }
 
+/// Whether `path` is an SQLite database (OpenLP keeps its songs in one).
+fn is_sqlite(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    let mut header = [0u8; 16];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut header))
+        .is_ok()
+        && &header == b"SQLite format 3\0"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn data(rel: &str) -> PathBuf {
         PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data")).join(rel)
+    }
+
+    #[tokio::test]
+    async fn an_openlp_song_database_imports_all_its_songs_or_none() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let core = crate::Core::start(crate::CoreOptions {
+            data_dir: Some(dir.path().join("data")),
+            config_file: Some(dir.path().join("config.toml")),
+            server: Some("http://127.0.0.1:9".into()),
+            secrets: Some(std::sync::Arc::new(crate::MemoryStore::new())),
+            timing: None,
+        })
+        .expect("core");
+        // The tables of OpenLP's songs.sqlite that the importer reads (openlp/plugins/songs/lib/db.py).
+        let make = |name: &str, second_lyrics: &str| {
+            let path = dir.path().join(name);
+            let conn = rusqlite::Connection::open(&path).expect("create");
+            conn.execute_batch(&format!(
+                r#"
+                CREATE TABLE authors (id INTEGER PRIMARY KEY, first_name VARCHAR(128), last_name VARCHAR(128), display_name VARCHAR(255) NOT NULL);
+                CREATE TABLE songs (id INTEGER PRIMARY KEY, title VARCHAR(255) NOT NULL, alternate_title VARCHAR(255), lyrics TEXT NOT NULL,
+                    verse_order VARCHAR(128), copyright VARCHAR(255), comments TEXT, ccli_number VARCHAR(64), theme_name VARCHAR(128),
+                    search_title VARCHAR(255) NOT NULL, search_lyrics TEXT NOT NULL, create_date DATETIME, last_modified DATETIME, temporary BOOLEAN);
+                CREATE TABLE authors_songs (author_id INTEGER NOT NULL, song_id INTEGER NOT NULL, author_type VARCHAR(255) NOT NULL DEFAULT '',
+                    PRIMARY KEY (author_id, song_id, author_type));
+                CREATE TABLE topics (id INTEGER PRIMARY KEY, name VARCHAR(128) NOT NULL);
+                CREATE TABLE songs_topics (song_id INTEGER NOT NULL, topic_id INTEGER NOT NULL, PRIMARY KEY (song_id, topic_id));
+                INSERT INTO authors VALUES (1, 'John', 'Newton', 'John Newton');
+                INSERT INTO songs (id, title, lyrics, verse_order, search_title, search_lyrics) VALUES
+                  (1, 'Amazing Grace', '<song version="1.0"><lyrics><verse type="v" label="1"><![CDATA[A[D]mazing grace]]></verse></lyrics></song>', 'v1', 'amazing grace', ''),
+                  (2, 'Second', '<song version="1.0"><lyrics><verse type="v" label="1"><![CDATA[{second_lyrics}]]></verse></lyrics></song>', 'v1', 'second', '');
+                INSERT INTO authors_songs VALUES (1, 1, 'words');
+                "#
+            ))
+            .expect("schema");
+            path
+        };
+        let good = make("good.sqlite", "Come, [G]thou fount");
+        let results = core.song_import(&[good]);
+        assert_eq!(results.len(), 2, "{results:?}");
+        assert!(results.iter().all(|(_, r)| r.is_ok()), "{results:?}");
+        assert_eq!(
+            core.songs("grace").expect("search")[0].authors,
+            "John Newton"
+        );
+        // A database with one broken song (an impossible chord) adds nothing at all.
+        let broken = make("broken.sqlite", "x [Q] y");
+        let results = core.song_import(&[broken]);
+        assert_eq!(results.len(), 1);
+        assert!(results[0].1.is_err(), "{results:?}");
+        assert_eq!(core.songs("").expect("list").len(), 2);
     }
 
     #[tokio::test]

@@ -125,40 +125,54 @@ impl SongStore {
     /// # Errors
     /// [`Error::Database`].
     pub fn add(&mut self, song: &Song, source: &str) -> Result<SongSummary> {
-        let title = if song.title().is_empty() {
-            source.to_owned()
-        } else {
-            song.title().to_owned()
-        };
-        let authors = song
-            .authors
-            .iter()
-            .map(|a| a.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let lyrics = song
-            .sections
-            .iter()
-            .map(super::Section::text)
-            .collect::<Vec<_>>()
-            .join("\n");
-        let xml = openlyrics::write(song);
+        let mut added = self.add_all(std::slice::from_ref(song), source)?;
+        added
+            .pop()
+            .ok_or_else(|| Error::Database(rusqlite::Error::QueryReturnedNoRows))
+    }
+
+    /// Adds several songs in one transaction (all or none), e.g. a whole OpenLP song database.
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn add_all(&mut self, songs: &[Song], source: &str) -> Result<Vec<SongSummary>> {
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO song (title, authors, song_key, ccli, lyrics, source, openlyrics)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![title, authors, song.key, song.ccli, lyrics, source, xml],
-        )?;
-        let id = tx.last_insert_rowid();
+        let mut added = Vec::with_capacity(songs.len());
+        for song in songs {
+            let title = if song.title().is_empty() {
+                source.to_owned()
+            } else {
+                song.title().to_owned()
+            };
+            let authors = song
+                .authors
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let lyrics = song
+                .sections
+                .iter()
+                .map(super::Section::text)
+                .collect::<Vec<_>>()
+                .join("\n");
+            let xml = openlyrics::write(song);
+            tx.execute(
+                "INSERT INTO song (title, authors, song_key, ccli, lyrics, source, openlyrics)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![title, authors, song.key, song.ccli, lyrics, source, xml],
+            )?;
+            added.push(SongSummary {
+                id: tx.last_insert_rowid(),
+                title,
+                authors,
+                key: song.key.clone(),
+                ccli: song.ccli.clone(),
+                source: source.to_owned(),
+            });
+        }
         tx.commit()?;
-        Ok(SongSummary {
-            id,
-            title,
-            authors,
-            key: song.key.clone(),
-            ccli: song.ccli.clone(),
-            source: source.to_owned(),
-        })
+        Ok(added)
     }
 
     /// Songs matching `query` (words are prefixes: `grac` finds `Grace`; diacritics folded), best
