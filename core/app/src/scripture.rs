@@ -9,7 +9,7 @@ use std::path::Path;
 use cnt_scripture::Reference;
 use cnt_scripture::bible::{BibleStore, Filter, Hit, ImportOptions, Progress, Translation};
 
-use crate::{Core, Error, Result};
+use crate::{Core, Result};
 
 pub use cnt_scripture::bible::{BUNDLED_TRANSLATION, Verse};
 
@@ -22,6 +22,21 @@ pub fn verse_name(verse: &Verse) -> String {
 /// Verses as plain text with verse numbers, keeping paragraph and poetry breaks.
 pub fn render_verses(verses: &[Verse]) -> String {
     cnt_scripture::bible::render_plain(verses, true)
+}
+
+/// Runs `f` on the store in `slot`, opening it with `open` on first use (the Bible store and the
+/// song library are opened lazily, not at start-up).
+pub(crate) fn with_opened<S, T>(
+    slot: &std::sync::Mutex<Option<S>>,
+    open: impl FnOnce() -> cnt_scripture::Result<S>,
+    f: impl FnOnce(&mut S) -> cnt_scripture::Result<T>,
+) -> Result<T> {
+    let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
+    let store = match &mut *guard {
+        Some(store) => store,
+        empty => empty.insert(open()?),
+    };
+    Ok(f(store)?)
 }
 
 /// A looked-up passage.
@@ -41,16 +56,15 @@ impl Core {
         &self,
         f: impl FnOnce(&mut BibleStore) -> cnt_scripture::Result<T>,
     ) -> Result<T> {
-        let mut guard = self.inner.bible.lock().unwrap_or_else(|p| p.into_inner());
-        if guard.is_none() {
-            let mut store = BibleStore::open(&self.inner.data_dir.join("bible.db"))?;
-            store.install_bundled()?;
-            *guard = Some(store);
-        }
-        let store = guard
-            .as_mut()
-            .ok_or_else(|| Error::Internal("the Bible store did not open".into()))?;
-        Ok(f(store)?)
+        with_opened(
+            &self.inner.bible,
+            || {
+                let mut store = BibleStore::open(&self.inner.data_dir.join("bible.db"))?;
+                store.install_bundled()?;
+                Ok(store)
+            },
+            f,
+        )
     }
 
     /// The passage for a typed reference (`John 3:16`, `jn316`, `1 Cor 13:4–7`, `Ps 23`), in

@@ -27,14 +27,11 @@ impl Core {
         &self,
         f: impl FnOnce(&mut SongStore) -> cnt_scripture::Result<T>,
     ) -> Result<T> {
-        let mut guard = self.inner.songs.lock().unwrap_or_else(|p| p.into_inner());
-        if guard.is_none() {
-            *guard = Some(SongStore::open(&self.inner.data_dir.join("songs.db"))?);
-        }
-        let store = guard
-            .as_mut()
-            .ok_or_else(|| Error::Internal("the song store did not open".into()))?;
-        Ok(f(store)?)
+        crate::scripture::with_opened(
+            &self.inner.songs,
+            || SongStore::open(&self.inner.data_dir.join("songs.db")),
+            f,
+        )
     }
 
     /// Imports song files (OpenLyrics, ChordPro, CCLI, OpenSong, SongBeamer): one result per file,

@@ -29,6 +29,7 @@ mod canon;
 mod error;
 pub mod reference;
 pub mod song;
+mod sqlite;
 mod versification;
 mod xml;
 

@@ -14,9 +14,6 @@ use crate::{Error, Result};
 /// Never edit a landed migration: add a new one.
 const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_bible.sql")];
 
-/// The newest schema version this build understands.
-pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
-
 /// The code of the translation shipped in `assets/bible/` and installed by
 /// [`BibleStore::install_bundled`].
 pub const BUNDLED_TRANSLATION: &str = "WEB";
@@ -109,16 +106,7 @@ impl BibleStore {
     /// [`Error::DatabaseTooNew`] for a file from a newer app; [`Error::Database`] otherwise (not a
     /// database, read-only folder…).
     pub fn open(path: &Path) -> Result<Self> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-                path: dir.to_owned(),
-                source,
-            })?;
-        }
-        let conn = Connection::open(path)?;
-        // journal_mode answers with a row, so it is read rather than executed.
-        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        Self::setup(conn)
+        Self::setup(Some(path))
     }
 
     /// A fresh database in memory (tests, benchmarks).
@@ -126,29 +114,13 @@ impl BibleStore {
     /// # Errors
     /// [`Error::Database`].
     pub fn open_in_memory() -> Result<Self> {
-        Self::setup(Connection::open_in_memory()?)
+        Self::setup(None)
     }
 
-    fn setup(mut conn: Connection) -> Result<Self> {
-        conn.execute_batch("PRAGMA foreign_keys = ON;")?;
-        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if found > SCHEMA_VERSION {
-            return Err(Error::DatabaseTooNew {
-                found,
-                supported: SCHEMA_VERSION,
-            });
-        }
-        for (index, sql) in MIGRATIONS
-            .iter()
-            .enumerate()
-            .skip(usize::try_from(found).unwrap_or(0))
-        {
-            let tx = conn.transaction()?;
-            tx.execute_batch(sql)?;
-            // user_version cannot take a bound parameter; the value is our own integer.
-            tx.execute_batch(&format!("PRAGMA user_version = {}", index + 1))?;
-            tx.commit()?;
-        }
+    fn setup(path: Option<&Path>) -> Result<Self> {
+        let conn = crate::sqlite::open_migrated(path, MIGRATIONS, |found, supported| {
+            Error::DatabaseTooNew { found, supported }
+        })?;
         Ok(Self { conn })
     }
 

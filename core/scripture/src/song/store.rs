@@ -65,15 +65,7 @@ impl SongStore {
     /// # Errors
     /// [`Error::SongsTooNew`] for a file from a newer app; [`Error::Io`] / [`Error::Database`].
     pub fn open(path: &Path) -> Result<Self> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-                path: dir.to_owned(),
-                source,
-            })?;
-        }
-        let conn = Connection::open(path)?;
-        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        Self::setup(conn)
+        Self::setup(Some(path))
     }
 
     /// A fresh database in memory (tests).
@@ -81,29 +73,13 @@ impl SongStore {
     /// # Errors
     /// [`Error::Database`].
     pub fn open_in_memory() -> Result<Self> {
-        Self::setup(Connection::open_in_memory()?)
+        Self::setup(None)
     }
 
-    fn setup(mut conn: Connection) -> Result<Self> {
-        conn.execute_batch("PRAGMA foreign_keys = ON;")?;
-        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if found > SONGS_SCHEMA_VERSION {
-            return Err(Error::SongsTooNew {
-                found,
-                supported: SONGS_SCHEMA_VERSION,
-            });
-        }
-        for (index, sql) in MIGRATIONS
-            .iter()
-            .enumerate()
-            .skip(usize::try_from(found).unwrap_or(0))
-        {
-            let tx = conn.transaction()?;
-            tx.execute_batch(sql)?;
-            // user_version cannot take a bound parameter; the value is our own integer.
-            tx.execute_batch(&format!("PRAGMA user_version = {}", index + 1))?;
-            tx.commit()?;
-        }
+    fn setup(path: Option<&Path>) -> Result<Self> {
+        let conn = crate::sqlite::open_migrated(path, MIGRATIONS, |found, supported| {
+            Error::SongsTooNew { found, supported }
+        })?;
         Ok(Self { conn })
     }
 
