@@ -127,8 +127,31 @@ fn ProblemLine() -> Element {
     }
 }
 
+/// What every item row needs to know about the user's own data, read once per change of the
+/// library rather than once per row.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct RowLists {
+    playlists: Vec<cnt_app::PlaylistSummary>,
+    favorites: std::collections::HashSet<ItemId>,
+}
+
 fn provide_screen_context() {
     use_context_provider(|| Problems(Signal::new(None)));
+    let core = use_core();
+    let state = use_ui_state();
+    let lists = use_memo(move || {
+        let _ = state.read().library_revision;
+        RowLists {
+            playlists: core.playlists().unwrap_or_default(),
+            favorites: core
+                .favorites()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|f| f.id)
+                .collect(),
+        }
+    });
+    use_context_provider(|| lists);
     // A shell or a test may ask for a starting view.
     let initial = try_use_context::<LibraryView>().unwrap_or(LibraryView {
         tab: LibraryTab::Playlists,
@@ -210,10 +233,9 @@ fn ItemRow(item: ItemSummary, #[props(default)] resume_ms: Option<u64>) -> Eleme
     let core = use_core();
     let tr = use_tr();
     let tr = tr.read().clone();
-    let state = use_ui_state();
-    let _rev = state.read().library_revision;
-    let favorite = core.is_favorite(item.id).unwrap_or(false);
-    let playlists = core.playlists().unwrap_or_default();
+    let lists = use_context::<Memo<RowLists>>();
+    let favorite = lists.read().favorites.contains(&item.id);
+    let playlists = lists.read().playlists.clone();
     let id = item.id;
     let fav_core = core.clone();
     let dl_core = core.clone();
