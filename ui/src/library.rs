@@ -5,6 +5,9 @@
 //! sizes) and re-read when [`crate::UiState::library_revision`] moves: after an edit, a sync or a
 //! download. Nothing here waits for the network: edits are local first and synced in the background.
 //!
+//! Playing: ▶ on a row plays the list the row is in from that row (an album from the chosen track, a
+//! playlist from the chosen entry); "Play all" plays an album or a playlist from the start.
+//!
 //! Keyboard: in a playlist, Alt+↑/Alt+↓ move the focused entry, Delete removes it; entries can also
 //! be dragged. Search filters as you type; Escape clears it.
 
@@ -12,8 +15,34 @@ use cnt_app::{
     DownloadState, ItemId, ItemKind, ItemSummary, PlaylistEntryId, PlaylistId, SyncStatus,
 };
 use dioxus::prelude::*;
+use std::rc::Rc;
 
 use crate::{use_core, use_tr, use_ui_state};
+
+/// The playable items of a list, in order: ▶ on one of its rows plays the list from that row on,
+/// as in any music app (an album from the chosen track, a playlist from the chosen entry).
+fn play_list<'a>(items: impl IntoIterator<Item = &'a ItemSummary>) -> Rc<Vec<ItemId>> {
+    Rc::new(
+        items
+            .into_iter()
+            .filter(|i| i.playable)
+            .map(|i| i.id)
+            .collect(),
+    )
+}
+
+/// Plays `list` from `from` (or `from` alone when it is not in the list). "No audio device" and
+/// "not downloaded yet" show in the player bar; other failures in the screen's problem line.
+fn play_from(core: &cnt_app::Core, problems: Problems, list: &[ItemId], from: ItemId) {
+    let result = match list.iter().position(|i| *i == from) {
+        Some(start) => core.play_items(list, start),
+        None => core.play_items(&[from], 0),
+    };
+    match result {
+        Ok(_) | Err(cnt_app::Error::Player(_)) => {}
+        Err(e) => problems.report(&e),
+    }
+}
 
 /// The library tabs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -228,7 +257,13 @@ fn SyncBar() -> Element {
 /// One item row: title, second line, length, offline mark, favorite and download buttons, and
 /// "add to playlist".
 #[component]
-fn ItemRow(item: ItemSummary, #[props(default)] resume_ms: Option<u64>) -> Element {
+fn ItemRow(
+    item: ItemSummary,
+    #[props(default)] resume_ms: Option<u64>,
+    /// The list the row is in: ▶ plays it from this row (just this item without one).
+    #[props(default)]
+    list: Option<Rc<Vec<ItemId>>>,
+) -> Element {
     let problems = use_problems();
     let core = use_core();
     let tr = use_tr();
@@ -252,11 +287,7 @@ fn ItemRow(item: ItemSummary, #[props(default)] resume_ms: Option<u64>) -> Eleme
                     class: "icon-button play-item",
                     title: tr.t("player-play-item"),
                     aria_label: tr.t("player-play-item"),
-                    onclick: move |_| match core.play_items(&[id], 0) {
-                        // "No audio device" and "not downloaded yet" show in the player bar.
-                        Ok(_) | Err(cnt_app::Error::Player(_)) => {}
-                        Err(e) => problems.report(&e),
-                    },
+                    onclick: move |_| play_from(&core, problems, list.as_deref().map_or(&[][..], |l| l.as_slice()), id),
                     "▶"
                 }
             }
@@ -335,12 +366,13 @@ fn ItemRow(item: ItemSummary, #[props(default)] resume_ms: Option<u64>) -> Eleme
 /// A titled list of items.
 #[component]
 fn Shelf(title: String, items: Vec<ItemSummary>, id: String) -> Element {
+    let list = play_list(&items);
     rsx! {
         section { class: "shelf", id: "{id}",
             h2 { {title} }
             ul { class: "item-list",
                 for item in items {
-                    ItemRow { key: "{item.id}", item: item.clone() }
+                    ItemRow { key: "{item.id}", item: item.clone(), list: list.clone() }
                 }
             }
         }
@@ -510,6 +542,7 @@ fn KindTab(kind: ItemKind) -> Element {
     let mut shown = use_signal(|| 100usize);
     let total = core.count_items(Some(kind)).unwrap_or(0);
     let items = core.items(kind, 0, shown()).unwrap_or_default();
+    let list = play_list(&items);
     rsx! {
         div { class: "tab-panel", role: "tabpanel",
             p { class: "help", {tr.t_args("library-count", &[("count", &total.to_string())])} }
@@ -518,7 +551,7 @@ fn KindTab(kind: ItemKind) -> Element {
             }
             ul { class: "item-list",
                 for item in items.iter().cloned() {
-                    ItemRow { key: "{item.id}", item }
+                    ItemRow { key: "{item.id}", item, list: list.clone() }
                 }
             }
             if (items.len() as u64) < total {
@@ -539,6 +572,9 @@ fn ItemDetail(id: ItemId) -> Element {
     let mut view = use_context::<Signal<LibraryView>>();
     let item = core.item(id).ok().flatten();
     let children = core.children(id).unwrap_or_default();
+    let list = play_list(&children);
+    let play_all = list.clone();
+    let play_core = core.clone();
     let follow_core = core.clone();
     let following = core
         .follows()
@@ -566,9 +602,21 @@ fn ItemDetail(id: ItemId) -> Element {
                             },
                         }
                     }
+                    if !list.is_empty() {
+                        button {
+                            class: "button primary",
+                            id: "play-all",
+                            onclick: move |_| {
+                                if let Some(first) = play_all.first() {
+                                    play_from(&play_core, problems, &play_all, *first);
+                                }
+                            },
+                            "▶ " {tr.t("player-play-all")}
+                        }
+                    }
                     ul { class: "item-list",
                         for child in children.iter().cloned() {
-                            ItemRow { key: "{child.id}", item: child }
+                            ItemRow { key: "{child.id}", item: child, list: list.clone() }
                         }
                     }
                 },
@@ -585,14 +633,15 @@ fn FavoritesTab() -> Element {
     let state = use_ui_state();
     let _rev = state.read().library_revision;
     let favorites = core.favorites().unwrap_or_default();
+    let list = play_list(&favorites);
     rsx! {
         div { class: "tab-panel", role: "tabpanel", id: "favorites",
             if favorites.is_empty() {
                 div { class: "empty", p { {tr.t("favorites-empty")} } }
             }
             ul { class: "item-list",
-                for item in favorites {
-                    ItemRow { key: "{item.id}", item: item.clone() }
+                for item in favorites.iter() {
+                    ItemRow { key: "{item.id}", item: item.clone(), list: list.clone() }
                 }
             }
         }
@@ -772,6 +821,20 @@ fn PlaylistView(id: PlaylistId) -> Element {
     };
     let entries = core.playlist_entries(id).unwrap_or_default();
     let count = entries.len();
+    let list = play_list(entries.iter().filter_map(|e| e.item.as_ref()));
+    // Each entry's place in `list` (an item may be in the playlist twice).
+    let mut playable_seen = 0usize;
+    let play_at: Vec<Option<usize>> = entries
+        .iter()
+        .map(|e| {
+            e.item.as_ref().filter(|i| i.playable).map(|_| {
+                playable_seen += 1;
+                playable_seen - 1
+            })
+        })
+        .collect();
+    let play_all = list.clone();
+    let play_core = core.clone();
     let rename_core = core.clone();
     let delete_core = core.clone();
     let pin_core = core.clone();
@@ -801,6 +864,18 @@ fn PlaylistView(id: PlaylistId) -> Element {
                             problems.report(&e);
                         }
                     },
+                }
+                if !list.is_empty() {
+                    button {
+                        class: "button primary",
+                        id: "play-all",
+                        onclick: move |_| {
+                            if let Some(first) = play_all.first() {
+                                play_from(&play_core, problems, &play_all, *first);
+                            }
+                        },
+                        "▶ " {tr.t("player-play-all")}
+                    }
                 }
                 if confirm_delete() {
                     span { role: "alert", {tr.t("playlist-delete-confirm")} }
@@ -832,6 +907,8 @@ fn PlaylistView(id: PlaylistId) -> Element {
                         index: i,
                         count,
                         dragging,
+                        list: list.clone(),
+                        play_at: play_at.get(i).copied().flatten(),
                     }
                 }
             }
@@ -845,6 +922,8 @@ fn EntryRow(
     index: usize,
     count: usize,
     dragging: Signal<Option<PlaylistEntryId>>,
+    list: Rc<Vec<ItemId>>,
+    play_at: Option<usize>,
 ) -> Element {
     let problems = use_problems();
     let core = use_core();
@@ -858,6 +937,7 @@ fn EntryRow(
         .unwrap_or_else(|| tr.t("library-item-gone"));
     let subtitle = entry.item.as_ref().and_then(|i| i.subtitle.clone());
     let offline = entry.item.as_ref().is_some_and(|i| i.offline);
+    let play_core = core.clone();
     let (up_core, down_core, key_core, drop_core, remove_core) = (
         core.clone(),
         core.clone(),
@@ -901,6 +981,18 @@ fn EntryRow(
                 }
             },
             span { class: "drag-handle", aria_hidden: "true", "⋮⋮" }
+            if let Some(start) = play_at {
+                button {
+                    class: "icon-button play-item",
+                    title: tr.t("player-play-from-here"),
+                    aria_label: tr.t("player-play-from-here"),
+                    onclick: move |_| match play_core.play_items(&list, start) {
+                        Ok(_) | Err(cnt_app::Error::Player(_)) => {}
+                        Err(e) => problems.report(&e),
+                    },
+                    "▶"
+                }
+            }
             div { class: "item-text",
                 span { class: "item-title", {title.clone()} }
                 if let Some(s) = subtitle { span { class: "item-sub", {s} } }

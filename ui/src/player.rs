@@ -34,6 +34,22 @@ pub fn clock(ms: u64) -> String {
     }
 }
 
+/// The current entry's artwork as a `data:` URI, read from the device once per track (and again
+/// after a library change, when it may just have been fetched), not on every position update.
+fn use_current_artwork() -> Memo<Option<String>> {
+    let core = use_core();
+    let state = use_ui_state();
+    let key = use_memo(move || {
+        let s = state.read();
+        let hash = s.player.current_entry().and_then(|e| e.artwork.clone());
+        (hash, s.library_revision)
+    });
+    use_memo(move || {
+        let (hash, _) = key();
+        hash.and_then(|h| core.artwork_data_uri(&h))
+    })
+}
+
 /// The player bar: artwork, title and artist, transport, seekable progress, volume, the Now Playing
 /// and queue toggles; "No audio device" when there is no sound card.
 #[component]
@@ -46,7 +62,17 @@ pub fn PlayerBar() -> Element {
     let mut panel = use_signal(|| initial);
     // While the user drags the progress thumb, it shows the dragged position, not the playing one.
     let mut dragging = use_signal(|| None::<u64>);
+    // The volume the user set, and the engine's when they set it: the engine reports a new volume
+    // with its next position (none while paused), so the thumb keeps the user's value until the
+    // engine's changes (to it, or from elsewhere: media keys, MPRIS).
+    let mut volume_set = use_signal(|| None::<(u8, u8)>);
+    let artwork = use_current_artwork();
     let now: NowPlaying = state.read().player.clone();
+    let volume_shown = match volume_set() {
+        Some((set, engine_then)) if now.volume_percent == engine_then => set,
+        _ => now.volume_percent,
+    };
+    let engine_volume = now.volume_percent;
     let current = now.current_entry().cloned();
     let has_queue = !now.queue.is_empty();
     let playing = now.status == PlaybackStatus::Playing;
@@ -85,7 +111,13 @@ pub fn PlayerBar() -> Element {
             class: if playing { "player playing" } else { "player" },
             id: "player",
             "data-status": format!("{:?}", now.status),
-            div { class: "artwork", aria_hidden: "true", {initial_letter} }
+            div { class: "artwork", id: "player-artwork", aria_hidden: "true",
+                if let Some(src) = artwork() {
+                    img { src, alt: "" }
+                } else {
+                    {initial_letter}
+                }
+            }
             div { class: "now",
                 div { class: "now-title", id: "player-title", {title_line} }
                 if let Some(e) = &current {
@@ -172,11 +204,18 @@ pub fn PlayerBar() -> Element {
                     min: "0",
                     max: "100",
                     step: "1",
-                    value: "{now.volume_percent}",
+                    value: "{volume_shown}",
                     aria_label: tr.t("player-volume"),
+                    aria_valuetext: "{volume_shown} %",
                     oninput: move |evt: FormEvent| {
                         if let Ok(v) = evt.value().parse::<f32>() {
-                            let _ = c5.set_volume(v / 100.0);
+                            let set = v.clamp(0.0, 100.0).round() as u8;
+                            let engine_then = match volume_set() {
+                                Some((_, then)) if then == engine_volume => then,
+                                _ => engine_volume,
+                            };
+                            volume_set.set(Some((set, engine_then)));
+                            let _ = c5.set_volume(f32::from(set) / 100.0);
                         }
                     },
                 }
@@ -230,6 +269,7 @@ fn NowPlayingPanel(on_close: EventHandler<()>) -> Element {
     let now = state.read().player.clone();
     let saved = core.saved_verses().unwrap_or_default();
     let save_core = core.clone();
+    let artwork = use_current_artwork();
     let current = now.current_entry().cloned();
     // What fills the overlay: the verse first, else the lyric line.
     let verse = now.verse.clone();
@@ -267,6 +307,9 @@ fn NowPlayingPanel(on_close: EventHandler<()>) -> Element {
                     onclick: move |_| on_close.call(()),
                     "×"
                 }
+            }
+            if let Some(src) = artwork() {
+                img { class: "np-cover", id: "np-cover", src, alt: "" }
             }
             if let Some(e) = &current {
                 p { class: "np-track",

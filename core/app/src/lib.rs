@@ -15,6 +15,7 @@
 //! channel that any thread or runtime can read. No UI types here.
 
 mod account;
+mod artwork;
 mod library;
 #[cfg(target_os = "linux")]
 mod mpris;
@@ -30,6 +31,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 pub use account::{AccountSummary, SignUp, WhoAmI};
+pub use artwork::sniff_image;
 pub use cnt_library::{
     Conflict, DownloadState, DownloadView, EntryView, Home, ItemSummary, Library, PlaylistSummary,
     SearchResults,
@@ -38,6 +40,7 @@ pub use cnt_model::ErrorCode;
 pub use cnt_model::ids::{ItemId, PlaylistEntryId, PlaylistId};
 pub use cnt_model::sync::{CatalogItem, ItemKind};
 pub use cnt_secrets::{MemoryStore, Persistence, SecretStore};
+pub use cnt_sync::ArtworkReport;
 use cnt_sync::{ConnectionMonitor, ServerClient};
 pub use cnt_sync::{ConnectionState, MonitorTiming};
 pub use cnt_sync::{DownloadProgress, SyncProgress, SyncReport};

@@ -4,7 +4,7 @@
 //! database and its outbox in one transaction ([`cnt_library::Library::edit`]) and wake the
 //! background sync, which pushes them as soon as the server answers. The background task
 //! ([`Core::start_background_sync`]) syncs when the connection comes up, every few minutes while
-//! online, and soon after each edit; then it fetches queued downloads unless the connection is
+//! online, and soon after each edit; then it fetches new artwork ([`Core::fetch_artwork`]) and queued downloads unless the connection is
 //! metered and the user said not to.
 //!
 //! Events: [`CoreEvent::Sync`] while a sync runs and when it ends, [`CoreEvent::LibraryChanged`]
@@ -469,7 +469,12 @@ impl Core {
                     continue;
                 }
                 match core.sync_now(&mut |_| {}).await {
-                    Ok(_) => {}
+                    Ok(_) => {
+                        // Artwork is small: fetched on metered links too.
+                        if let Err(e) = core.fetch_artwork().await {
+                            tracing::info!("background artwork: {e}");
+                        }
+                    }
                     Err(e) => tracing::info!("background sync: {e}"),
                 }
                 let metered = crate::network::is_metered();

@@ -5,9 +5,10 @@
 //! Exposes `org.mpris.MediaPlayer2` (identity only: no raise, no quit, no track list) and
 //! `org.mpris.MediaPlayer2.Player`: `PlayPause`, `Play`, `Pause`, `Stop`, `Next`, `Previous`, `Seek`,
 //! `SetPosition`, the properties `PlaybackStatus`, `Metadata` (`mpris:trackid`, `mpris:length`,
-//! `xesam:title`, `xesam:artist`, `xesam:album`), `Position`, `Volume` (read and write) and the `Can*`
-//! flags. `PropertiesChanged` is sent when the status, the track or the volume changes, and
-//! `Seeked` after a seek asked over D-Bus. No `mpris:artUrl`: artwork is not downloaded to the device.
+//! `xesam:title`, `xesam:artist`, `xesam:album`, `mpris:artUrl` as a `file://` URL once the artwork is
+//! on the device), `Position`, `Volume` (read and write) and the `Can*` flags. `PropertiesChanged` is
+//! sent when the status, the track, its artwork or the volume changes, and `Seeked` after a seek asked
+//! over D-Bus.
 
 use std::collections::HashMap;
 
@@ -42,6 +43,7 @@ impl Mpris {
 }
 
 /// What the bus was last told: status, track id, length, volume, queue length.
+// Status, track id and artwork URL, duration, volume, queue length.
 type Shown = (PlaybackStatus, Option<String>, Option<u64>, u8, usize);
 
 struct Root;
@@ -117,11 +119,16 @@ fn status_text(now: &NowPlaying) -> &'static str {
     }
 }
 
+fn art_url(core: &Core, now: &NowPlaying) -> Option<String> {
+    let hash = now.current_entry()?.artwork.as_deref()?;
+    core.artwork_url(hash)
+}
+
 fn micros(ms: u64) -> i64 {
     i64::try_from(ms.saturating_mul(1000)).unwrap_or(i64::MAX)
 }
 
-fn metadata(now: &NowPlaying) -> HashMap<String, OwnedValue> {
+fn metadata(now: &NowPlaying, art_url: Option<String>) -> HashMap<String, OwnedValue> {
     let mut map = HashMap::new();
     let mut put = |key: &str, value: Value<'_>| {
         if let Ok(v) = OwnedValue::try_from(value) {
@@ -137,6 +144,9 @@ fn metadata(now: &NowPlaying) -> HashMap<String, OwnedValue> {
     }
     if let Some(d) = now.duration_ms {
         put("mpris:length", Value::from(micros(d)));
+    }
+    if let Some(url) = art_url {
+        put("mpris:artUrl", Value::from(url));
     }
     map
 }
@@ -238,7 +248,9 @@ impl PlayerIface {
 
     #[zbus(property)]
     fn metadata(&self) -> HashMap<String, OwnedValue> {
-        metadata(&self.core.now_playing())
+        let now = self.core.now_playing();
+        let art = art_url(&self.core, &now);
+        metadata(&now, art)
     }
 
     #[zbus(property)]
@@ -302,13 +314,23 @@ impl Core {
     /// Serves MPRIS on the session bus, when there is one. Without a session bus (a server, a
     /// container) it logs a line and returns `None`: the app plays as before.
     pub async fn start_mpris(&self) -> Option<Mpris> {
-        if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none()
-            && std::env::var_os("XDG_RUNTIME_DIR").is_none()
-        {
-            tracing::info!("MPRIS: no D-Bus session bus; media keys are not available");
-            return None;
-        }
-        let builder = match connection::Builder::session() {
+        let address = std::env::var("DBUS_SESSION_BUS_ADDRESS").ok();
+        let runtime_dir = std::env::var_os("XDG_RUNTIME_DIR").is_some();
+        self.start_mpris_from(address.as_deref(), runtime_dir).await
+    }
+
+    /// [`Core::start_mpris`] with the environment given: the session bus address, and whether
+    /// `XDG_RUNTIME_DIR` is set (its `bus` socket is the fallback).
+    async fn start_mpris_from(&self, address: Option<&str>, runtime_dir: bool) -> Option<Mpris> {
+        let builder = match (address, runtime_dir) {
+            (Some(a), _) => connection::Builder::address(a),
+            (None, true) => connection::Builder::session(),
+            (None, false) => {
+                tracing::info!("MPRIS: no D-Bus session bus; media keys are not available");
+                return None;
+            }
+        };
+        let builder = match builder {
             Ok(b) => b,
             Err(e) => {
                 tracing::info!("MPRIS: no session bus ({e}); media keys are not available");
@@ -363,9 +385,10 @@ impl Core {
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
                 };
+                let art = art_url(&iface.get().await.core, &now);
                 let key = (
                     now.status,
-                    Some(track_id(&now).to_string()),
+                    Some(format!("{} {}", track_id(&now), art.unwrap_or_default())),
                     now.duration_ms,
                     now.volume_percent,
                     now.queue.len(),
@@ -507,6 +530,14 @@ mod tests {
             .expect("length");
         assert!((1_000_000..5_000_000).contains(&length), "{length}");
         assert!(meta.contains_key("xesam:artist"));
+        let art = meta
+            .get("mpris:artUrl")
+            .and_then(|v| String::try_from(v.clone()).ok())
+            .expect("Track 1's artwork is on the device");
+        assert!(
+            art.starts_with("file:///") && art.ends_with(&format!("/artwork/{:064x}", 0xa1)),
+            "{art}"
+        );
 
         // PlayPause over D-Bus pauses the engine.
         let _: () = p.call("PlayPause", &()).await.expect("PlayPause");
@@ -540,5 +571,44 @@ mod tests {
         })
         .await;
         tap.open();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn without_a_session_bus_mpris_is_off_and_playback_goes_on() {
+        let f = fixture();
+        // No address and no XDG_RUNTIME_DIR: nothing to connect to.
+        assert!(f.core.start_mpris_from(None, false).await.is_none());
+        // An address where no bus listens (a stale DBUS_SESSION_BUS_ADDRESS).
+        let dir = tempfile::tempdir().expect("tempdir");
+        let stale = format!("unix:path={}", dir.path().join("bus").display());
+        assert!(f.core.start_mpris_from(Some(&stale), false).await.is_none());
+        assert!(
+            f.core
+                .start_mpris_from(Some("not an address"), true)
+                .await
+                .is_none()
+        );
+        let err = f
+            .core
+            .start_mpris_at(&stale)
+            .await
+            .expect_err("no bus there");
+        assert!(err.to_string().contains("MPRIS"), "{err}");
+        // The player is unaffected.
+        let (sink, tap) = MemorySink::gated(44_100, 2);
+        f.core.use_audio_output(Box::new(sink));
+        let mut events = f.core.subscribe();
+        f.core.play_items(&f.items[..1], 0).expect("play");
+        tap.open();
+        loop {
+            if let Ok(CoreEvent::Player(now)) = events.recv().await
+                && now.status == PlaybackStatus::Stopped
+                && now.current.is_none()
+                && tap.frames() > 0
+            {
+                break;
+            }
+        }
+        assert_eq!(tap.frames(), 176_401, "all of track 1, as without MPRIS");
     }
 }

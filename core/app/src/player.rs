@@ -62,6 +62,9 @@ pub struct QueueEntry {
     pub artist: Option<String>,
     /// Its length from the catalogue.
     pub duration_ms: Option<u64>,
+    /// Its artwork's content hash (see [`Core::artwork_data_uri`]; the image may not be on the
+    /// device yet).
+    pub artwork: Option<String>,
 }
 
 /// Everything the player bar, Now Playing and the queue panel show: sent as a whole on every change.
@@ -245,6 +248,7 @@ impl Core {
                             title: item.title.clone(),
                             artist: item.subtitle.clone().or(item.album_title.clone()),
                             duration_ms: item.duration_ms,
+                            artwork: item.artwork.as_ref().map(|m| m.hash.clone()),
                         },
                     ));
                 }
@@ -499,6 +503,7 @@ fn view(slot: &PlayerSlot, state: Option<&PlayerState>) -> NowPlaying {
                         .unwrap_or_default(),
                     artist: None,
                     duration_ms: None,
+                    artwork: None,
                 })
         })
         .collect();
@@ -671,6 +676,21 @@ pub(crate) mod tests {
                 size,
                 mime: "audio/flac".into(),
             });
+            if n < 3 {
+                // Tracks 1 and 2 share a cover that is on the device.
+                let hash = format!("{:064x}", 0xa1);
+                std::fs::create_dir_all(core.artwork_dir()).expect("artwork dir");
+                std::fs::write(
+                    core.artwork_dir().join(&hash),
+                    r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4" fill="teal"/></svg>"#,
+                )
+                .expect("cover");
+                item.artwork = Some(MediaRef {
+                    hash,
+                    size: 100,
+                    mime: "image/svg+xml".into(),
+                });
+            }
             if n == 1 {
                 item.cues =
                     Some("[00:00.50]Psalm 23:1\n[00:01.00]The Lord is my shepherd\n".into());

@@ -325,6 +325,18 @@ impl Library {
         Ok(n.max(0) as u64)
     }
 
+    /// Every artwork file the catalogue refers to (content hashes, each once, sorted).
+    ///
+    /// # Errors
+    /// SQLite's.
+    pub fn artwork_hashes(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT artwork_hash FROM items WHERE artwork_hash IS NOT NULL ORDER BY 1",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     /// Items of `kind` by title, a page at a time.
     ///
     /// # Errors

@@ -13,11 +13,13 @@
 //! Threading: async on the caller's tokio runtime; the library (`cnt-library`, blocking SQLite) is
 //! shared as `Arc<Mutex<Library>>` and used from tokio's blocking pool. Never depends on UI crates.
 
+mod artwork;
 mod client;
 mod download;
 mod engine;
 mod monitor;
 
+pub use artwork::{ArtworkReport, MAX_ARTWORK_BYTES, artwork_path, fetch_artwork};
 pub use client::{Error, Result, ServerClient};
 pub use download::{DownloadOutcome, DownloadProgress, Downloader, file_matches};
 pub use engine::{PAGE, SyncError, SyncProgress, SyncReport, sync_once, with_library};

@@ -262,3 +262,5 @@ player-move-up = Move up
 player-move-down = Move down
 player-remove = Remove from the queue
 player-play-item = Play
+player-play-all = Play all
+player-play-from-here = Play from here

@@ -262,3 +262,5 @@ player-move-up = Subir
 player-move-down = Bajar
 player-remove = Quitar de la cola
 player-play-item = Reproducir
+player-play-all = Reproducir todo
+player-play-from-here = Reproducir desde aquí

@@ -262,3 +262,5 @@ player-move-up = Subir
 player-move-down = Descer
 player-remove = Remover da fila
 player-play-item = Tocar
+player-play-all = Tocar tudo
+player-play-from-here = Tocar a partir daqui

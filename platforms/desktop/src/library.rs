@@ -201,6 +201,14 @@ async fn sync(core: &Core, json: bool) -> anyhow::Result<ExitCode> {
         .await;
     bar.finish_and_clear();
     let report = result.map_err(explain)?;
+    // Covers for the player and the system's media controls; a failure here does not fail the sync.
+    let artwork = match core.fetch_artwork().await {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("artwork not fetched: {e}");
+            cnt_app::ArtworkReport::default()
+        }
+    };
     if json {
         println!(
             "{}",
@@ -213,6 +221,8 @@ async fn sync(core: &Core, json: bool) -> anyhow::Result<ExitCode> {
                 "conflicts": report.conflicts,
                 "cursor": report.cursor,
                 "items": core.count_items(None)?,
+                "artwork_fetched": artwork.fetched,
+                "artwork_failed": artwork.failed.len(),
             }))?
         );
     } else {
@@ -227,6 +237,13 @@ async fn sync(core: &Core, json: bool) -> anyhow::Result<ExitCode> {
             report.upserts + report.deletes,
             core.count_items(None)?
         );
+        if artwork.fetched > 0 || !artwork.failed.is_empty() {
+            println!(
+                "artwork: {} image(s) fetched, {} failed",
+                artwork.fetched,
+                artwork.failed.len()
+            );
+        }
         for c in core.conflicts()? {
             println!(
                 "conflict: {:?} was deleted on another device; {} edit(s) could not be applied",

@@ -29,9 +29,22 @@ fn Harness(props: HarnessProps) -> Element {
     rsx! { PlayerBar {} }
 }
 
+/// The artwork hash of the first entry of [`playing`].
+const COVER: &str = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
+
 fn render_bar(now: NowPlaying, panel: PlayerPanel, language: &str) -> String {
+    render_bar_with(now, panel, language, |_| {})
+}
+
+fn render_bar_with(
+    now: NowPlaying,
+    panel: PlayerPanel,
+    language: &str,
+    setup: impl FnOnce(&cnt_app::Core),
+) -> String {
     let f = fixture(None);
     let _guard = f.runtime.enter();
+    setup(&f.core);
     let mut dom = VirtualDom::new_with_props(
         Harness,
         HarnessProps {
@@ -55,12 +68,14 @@ fn playing() -> NowPlaying {
                 title: "The Lord's My Shepherd".into(),
                 artist: Some("Parish Choir".into()),
                 duration_ms: Some(200_000),
+                artwork: Some(COVER.into()),
             },
             QueueEntry {
                 item: ItemId::new(),
                 title: "Be Thou My Vision".into(),
                 artist: None,
                 duration_ms: Some(190_000),
+                artwork: None,
             },
         ],
         current: Some(0),
@@ -201,4 +216,75 @@ fn playable_library_rows_have_a_play_button() {
     let rows = html.matches(r#"class="item-row""#).count();
     let buttons = html.matches("play-item").count();
     assert!(buttons >= 1 && buttons <= rows, "{buttons} of {rows}");
+}
+
+#[test]
+fn artwork_on_the_device_shows_in_the_bar_and_now_playing() {
+    // Not fetched yet: the title's initial stands in.
+    let html = render_bar(playing(), PlayerPanel::NowPlaying, "en");
+    assert!(!html.contains("<img"), "{html}");
+    assert!(html.contains(r#"id="player-artwork""#));
+    let with_cover = |core: &cnt_app::Core| {
+        std::fs::create_dir_all(core.artwork_dir()).expect("dir");
+        std::fs::write(
+            core.artwork_dir().join(COVER),
+            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4" fill="teal"/></svg>"#,
+        )
+        .expect("cover");
+    };
+    let html = render_bar_with(playing(), PlayerPanel::NowPlaying, "en", with_cover);
+    let bar_img = html
+        .find(r#"id="player-artwork""#)
+        .and_then(|at| html[at..].find(r#"<img src="data:image/svg+xml;base64,"#));
+    assert!(bar_img.is_some(), "{html}");
+    assert!(
+        html.contains(r#"class="np-cover""#) && html.contains(r#"id="np-cover""#),
+        "{html}"
+    );
+    // The second entry has no artwork.
+    let mut second = playing();
+    second.current = Some(1);
+    let html = render_bar_with(second, PlayerPanel::Closed, "en", with_cover);
+    assert!(!html.contains("<img"), "{html}");
+}
+
+#[test]
+fn albums_and_playlists_play_as_a_whole_or_from_a_row() {
+    use cnt_ui::{LibraryTab, LibraryView};
+    let f = library_fixture();
+    let album = f
+        .core
+        .items(cnt_app::ItemKind::Album, 0, 10)
+        .expect("albums")
+        .into_iter()
+        .next()
+        .expect("the album");
+    let html = render_with(&f, cnt_ui::Screen::Library, |d| {
+        d.with_root_context(LibraryView {
+            tab: LibraryTab::Kind(cnt_app::ItemKind::Album),
+            playlist: None,
+            item: Some(album.id),
+        })
+    });
+    assert!(html.contains(r#"id="play-all""#), "{html}");
+    assert!(html.contains("Play all"));
+    assert_eq!(
+        html.matches("play-item").count(),
+        1,
+        "its one playable track"
+    );
+    // The playlist: Play all, and ▶ on its playable entry (the other has no media).
+    let html = render_with(&f, cnt_ui::Screen::Library, |d| {
+        d.with_root_context(LibraryView {
+            tab: LibraryTab::Playlists,
+            playlist: Some(f.playlist),
+            item: None,
+        })
+    });
+    assert!(html.contains(r#"id="play-all""#), "{html}");
+    assert_eq!(
+        html.matches(r#"aria-label="Play from here""#).count(),
+        1,
+        "{html}"
+    );
 }
