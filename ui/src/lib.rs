@@ -73,6 +73,27 @@ impl Tr {
 pub struct ShellHooks {
     /// Called once, when the frame is first mounted in the page (used to measure cold start).
     pub on_first_paint: Option<Arc<dyn Fn() + Send + Sync>>,
+    /// A URL scheme the shell serves artwork under (`SCHEME://art/<hash>`, see [`artwork_src`]);
+    /// without one, images are inlined as `data:` URIs.
+    pub artwork_scheme: Option<&'static str>,
+}
+
+/// What an `img` shows for the artwork with `hash`: a URL under the shell's artwork scheme, else a
+/// `data:` URI; `None` while the image is not on the device (the caller shows a placeholder).
+pub fn artwork_src(core: &Core, hooks: &ShellHooks, hash: &str) -> Option<String> {
+    match hooks.artwork_scheme {
+        Some(scheme) => core
+            .artwork_file(hash)
+            .map(|_| format!("{scheme}://art/{hash}")),
+        None => core.artwork_data_uri(hash),
+    }
+}
+
+/// [`artwork_src`] with the shell's hooks from context.
+pub fn use_artwork_src() -> impl Fn(&str) -> Option<String> + Clone {
+    let core = use_core();
+    let hooks = try_use_context::<ShellHooks>().unwrap_or_default();
+    move |hash| artwork_src(&core, &hooks, hash)
 }
 
 /// The core, from context. Every shell provides it.
@@ -111,11 +132,10 @@ pub fn Frame(initial: Screen) -> Element {
     // The navigation entry in the tab order (roving tab index); follows the screen on shortcuts.
     let mut focused = use_signal(|| initial.index());
     let mut state = use_context_provider(|| {
-        Signal::new(UiState::new(
-            core.connection(),
-            core.settings(),
-            core.account(),
-        ))
+        let mut s = UiState::new(core.connection(), core.settings(), core.account());
+        // A window opened while something plays shows it at once.
+        s.player = core.now_playing();
+        Signal::new(s)
     });
     let mut tr =
         use_context_provider(|| Signal::new(Tr::for_choice(core.settings().language.as_deref())));
@@ -143,6 +163,10 @@ pub fn Frame(initial: Screen) -> Element {
                         s.connection = core.connection();
                         s.settings = settings;
                         s.account = core.account();
+                        // Player snapshots come often: after a lag, take the current one, and
+                        // re-read the library in case a change was among the events missed.
+                        s.player = core.now_playing();
+                        s.library_revision += 1;
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
                 }

@@ -181,6 +181,10 @@ fn provide_screen_context() {
         }
     });
     use_context_provider(|| lists);
+    // The item being heard, for the row highlight: rows follow this memo, which changes once per
+    // track, not the player's position reports.
+    let playing = use_memo(move || state.read().player.current_entry().map(|e| e.item));
+    use_context_provider(|| PlayingItem(playing));
     // A shell or a test may ask for a starting view.
     let initial = try_use_context::<LibraryView>().unwrap_or(LibraryView {
         tab: LibraryTab::Playlists,
@@ -193,6 +197,27 @@ fn provide_screen_context() {
 /// Text to start the Search screen with (shells and render tests provide it as context).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SearchText(pub String);
+
+/// The item the player is on, for highlighting its rows.
+#[derive(Clone, Copy, PartialEq)]
+struct PlayingItem(Memo<Option<ItemId>>);
+
+/// A row's picture: the artwork when it is on the device, else a tile with the title's initial.
+#[component]
+fn Thumb(hash: Option<String>, title: String) -> Element {
+    let src = crate::use_artwork_src();
+    let url = hash.as_deref().and_then(&src);
+    let initial: String = title.chars().next().map(String::from).unwrap_or_default();
+    rsx! {
+        span { class: "thumb", aria_hidden: "true",
+            if let Some(url) = url {
+                img { src: url, alt: "", loading: "lazy" }
+            } else {
+                {initial}
+            }
+        }
+    }
+}
 
 /// A button that is on or off (`aria-pressed`), labelled with what pressing it does.
 #[component]
@@ -280,8 +305,13 @@ fn ItemRow(
         item.kind,
         ItemKind::Album | ItemKind::Artist | ItemKind::Podcast
     );
+    let playing = try_use_context::<PlayingItem>().is_some_and(|p| (p.0)() == Some(id));
     rsx! {
-        li { class: "item-row", "data-kind": item.kind.as_str(), "data-id": "{item.id}",
+        li {
+            class: if playing { "item-row playing" } else { "item-row" },
+            "data-kind": item.kind.as_str(),
+            "data-id": "{item.id}",
+            aria_current: if playing { "true" } else { "false" },
             if item.playable {
                 button {
                     class: "icon-button play-item",
@@ -291,6 +321,7 @@ fn ItemRow(
                     "▶"
                 }
             }
+            Thumb { hash: item.artwork_hash.clone(), title: item.title.clone() }
             div { class: "item-text",
                 if opens {
                     button {
@@ -572,6 +603,7 @@ fn ItemDetail(id: ItemId) -> Element {
     let mut view = use_context::<Signal<LibraryView>>();
     let item = core.item(id).ok().flatten();
     let children = core.children(id).unwrap_or_default();
+    let cover_src = crate::use_artwork_src();
     let list = play_list(&children);
     let play_all = list.clone();
     let play_core = core.clone();
@@ -587,31 +619,38 @@ fn ItemDetail(id: ItemId) -> Element {
             match item {
                 None => rsx! { p { {tr.t("library-item-gone")} } },
                 Some(item) => rsx! {
-                    h2 { {item.title.clone()} }
-                    if let Some(s) = &item.subtitle { p { class: "item-sub", {s.clone()} } }
-                    if let Some(d) = &item.description { p { class: "description", {d.clone()} } }
-                    if item.kind == ItemKind::Artist {
-                        Toggle {
-                            id: "follow",
-                            pressed: following,
-                            label: if following { tr.t("artist-unfollow") } else { tr.t("artist-follow") },
-                            onclick: move |_| {
-                                if let Err(e) = follow_core.set_follow(id, !following) {
-                                    problems.report(&e);
-                                }
-                            },
+                    div { class: "detail-head",
+                        if let Some(url) = item.artwork.as_ref().and_then(|a| cover_src(&a.hash)) {
+                            img { class: "detail-cover", id: "detail-cover", src: url, alt: "" }
                         }
-                    }
-                    if !list.is_empty() {
-                        button {
-                            class: "button primary",
-                            id: "play-all",
-                            onclick: move |_| {
-                                if let Some(first) = play_all.first() {
-                                    play_from(&play_core, problems, &play_all, *first);
+                        div { class: "detail-text",
+                            h2 { {item.title.clone()} }
+                            if let Some(s) = &item.subtitle { p { class: "item-sub", {s.clone()} } }
+                            if let Some(d) = &item.description { p { class: "description", {d.clone()} } }
+                            if item.kind == ItemKind::Artist {
+                                Toggle {
+                                    id: "follow",
+                                    pressed: following,
+                                    label: if following { tr.t("artist-unfollow") } else { tr.t("artist-follow") },
+                                    onclick: move |_| {
+                                        if let Err(e) = follow_core.set_follow(id, !following) {
+                                            problems.report(&e);
+                                        }
+                                    },
                                 }
-                            },
-                            "▶ " {tr.t("player-play-all")}
+                            }
+                            if !list.is_empty() {
+                                button {
+                                    class: "button primary",
+                                    id: "play-all",
+                                    onclick: move |_| {
+                                        if let Some(first) = play_all.first() {
+                                            play_from(&play_core, problems, &play_all, *first);
+                                        }
+                                    },
+                                    "▶ " {tr.t("player-play-all")}
+                                }
+                            }
                         }
                     }
                     ul { class: "item-list",

@@ -37,7 +37,7 @@ pub fn clock(ms: u64) -> String {
 /// The current entry's artwork as a `data:` URI, read from the device once per track (and again
 /// after a library change, when it may just have been fetched), not on every position update.
 fn use_current_artwork() -> Memo<Option<String>> {
-    let core = use_core();
+    let src = crate::use_artwork_src();
     let state = use_ui_state();
     let key = use_memo(move || {
         let s = state.read();
@@ -46,7 +46,7 @@ fn use_current_artwork() -> Memo<Option<String>> {
     });
     use_memo(move || {
         let (hash, _) = key();
-        hash.and_then(|h| core.artwork_data_uri(&h))
+        hash.and_then(|h| src(&h))
     })
 }
 

@@ -86,6 +86,48 @@ fn head() -> String {
     )
 }
 
+/// The scheme the window serves artwork under: `cntart://art/<hash>` (see [`artwork_response`]).
+pub const ARTWORK_SCHEME: &str = "cntart";
+
+/// Answers `cntart://art/<hash>` from the device's artwork folder: the image with its type read from
+/// its first bytes, `404` when it is not on the device (or not an image), `400` for anything that is
+/// not a content hash. Served from memory-light files (≤ 8 MiB, usually a few KiB), so the page holds
+/// a short URL per row instead of the image inlined.
+pub fn artwork_response(
+    core: &Core,
+    uri: &dioxus::desktop::wry::http::Uri,
+) -> dioxus::desktop::wry::http::Response<std::borrow::Cow<'static, [u8]>> {
+    use dioxus::desktop::wry::http::{Response, StatusCode, header};
+    let respond = |status: StatusCode, mime: &str, body: Vec<u8>| {
+        Response::builder()
+            .status(status)
+            .header(header::CONTENT_TYPE, mime)
+            .header(header::CACHE_CONTROL, "max-age=31536000, immutable")
+            .body(std::borrow::Cow::Owned(body))
+            .unwrap_or_else(|_| Response::new(std::borrow::Cow::Borrowed(&[][..])))
+    };
+    let hash = uri.path().trim_start_matches('/');
+    if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return respond(
+            StatusCode::BAD_REQUEST,
+            "text/plain",
+            b"not an artwork hash".to_vec(),
+        );
+    }
+    let image = core
+        .artwork_file(hash)
+        .and_then(|path| std::fs::read(path).ok())
+        .and_then(|bytes| cnt_app::sniff_image(&bytes).map(|mime| (mime, bytes)));
+    match image {
+        Some((mime, bytes)) => respond(StatusCode::OK, mime, bytes),
+        None => respond(
+            StatusCode::NOT_FOUND,
+            "text/plain",
+            b"not on this device".to_vec(),
+        ),
+    }
+}
+
 /// Opens the main window and blocks until it is closed.
 pub fn launch(core: Core, args: WindowArgs, started: Instant) {
     let (width, height) = args.window_size.unwrap_or((1200, 780));
@@ -100,7 +142,11 @@ pub fn launch(core: Core, args: WindowArgs, started: Instant) {
         // The default GTK menu bar only offers "Quit" and "Toggle developer tools": not for users.
         .with_menu(None)
         .with_background_color((0xF7, 0xF5, 0xF2, 0xFF))
-        .with_custom_head(head());
+        .with_custom_head(head())
+        .with_custom_protocol(ARTWORK_SCHEME, {
+            let core = core.clone();
+            move |_, request| artwork_response(&core, request.uri())
+        });
     let reported = Arc::new(AtomicBool::new(false));
     let hooks = ShellHooks {
         on_first_paint: args.report_first_paint.then(|| {
@@ -111,6 +157,7 @@ pub fn launch(core: Core, args: WindowArgs, started: Instant) {
             });
             f
         }),
+        artwork_scheme: Some(ARTWORK_SCHEME),
     };
     dioxus::LaunchBuilder::desktop()
         .with_cfg(config)
@@ -146,5 +193,41 @@ mod tests {
             !head.contains("http://") && !head.contains("https://"),
             "no network fonts"
         );
+    }
+
+    #[tokio::test]
+    async fn artwork_is_served_by_hash_with_its_type_and_nothing_else() {
+        use dioxus::desktop::wry::http::{StatusCode, Uri};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let core = Core::start(cnt_app::CoreOptions {
+            data_dir: Some(dir.path().join("data")),
+            config_file: Some(dir.path().join("config.toml")),
+            server: Some("http://127.0.0.1:9".into()),
+            secrets: Some(std::sync::Arc::new(cnt_app::MemoryStore::new())),
+            timing: None,
+        })
+        .expect("core");
+        let png = "c3".repeat(32);
+        let junk = "d4".repeat(32);
+        std::fs::create_dir_all(core.artwork_dir()).expect("dir");
+        std::fs::write(core.artwork_dir().join(&png), b"\x89PNG\r\n\x1a\nrest").expect("png");
+        std::fs::write(core.artwork_dir().join(&junk), b"#!/bin/sh").expect("junk");
+        let get = |path: &str| {
+            let uri: Uri = format!("{ARTWORK_SCHEME}://art{path}")
+                .parse()
+                .expect("uri");
+            artwork_response(&core, &uri)
+        };
+        let ok = get(&format!("/{png}"));
+        assert_eq!(ok.status(), StatusCode::OK);
+        assert_eq!(ok.headers()["content-type"], "image/png");
+        assert!(ok.body().starts_with(b"\x89PNG"));
+        assert_eq!(get(&format!("/{junk}")).status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            get(&format!("/{}", "e5".repeat(32))).status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(get("/../../etc/passwd").status(), StatusCode::BAD_REQUEST);
+        assert_eq!(get("/").status(), StatusCode::BAD_REQUEST);
     }
 }

@@ -266,8 +266,21 @@ fn library_fixture() -> LibraryFixture {
             "127.0.0.1:0".parse().expect("addr"),
         )
         .await;
+        // A real Vorbis file (4 s), so that the player can play it.
         let file = dir.path().join("a.ogg");
-        std::fs::write(&file, vec![7u8; 5000]).expect("file");
+        std::fs::copy("../../shared/data/gapless/44k/ogg_vorbis/track01.ogg", &file)
+            .expect("the shared gapless set is beside the project");
+        let cover_file = dir.path().join("cover.svg");
+        std::fs::write(
+            &cover_file,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4" fill="teal"/></svg>"#,
+        )
+        .expect("cover");
+        let cover = server
+            .media
+            .put_file(&server.db, &cover_file, "image/svg+xml")
+            .await
+            .expect("cover");
         let media = server
             .media
             .put_file(&server.db, &file, "audio/ogg")
@@ -277,11 +290,13 @@ fn library_fixture() -> LibraryFixture {
         let mut album = CatalogItem::new(ItemKind::Album, "Still Waters");
         album.artist_id = Some(artist.id);
         album.featured = true;
+        album.artwork = Some(cover.clone());
         let mut grace = CatalogItem::new(ItemKind::Track, "Amazing Grace");
         grace.subtitle = Some("Parish Choir".into());
         grace.album_id = Some(album.id);
         grace.duration_ms = Some(245_000);
         grace.media = Some(media);
+        grace.artwork = Some(cover);
         let mut vision = CatalogItem::new(ItemKind::Track, "Be Thou My Vision");
         vision.subtitle = Some("Parish Choir".into());
         vision.duration_ms = Some(190_000);

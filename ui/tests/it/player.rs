@@ -288,3 +288,76 @@ fn albums_and_playlists_play_as_a_whole_or_from_a_row() {
         "{html}"
     );
 }
+
+#[test]
+fn artwork_urls_use_the_shells_scheme_else_data_uris() {
+    let f = fixture(None);
+    let _guard = f.runtime.enter();
+    std::fs::create_dir_all(f.core.artwork_dir()).expect("dir");
+    std::fs::write(f.core.artwork_dir().join(COVER), b"\x89PNG\r\n\x1a\n0000").expect("cover");
+    let inline = cnt_ui::ShellHooks::default();
+    let served = cnt_ui::ShellHooks {
+        artwork_scheme: Some("cntart"),
+        ..Default::default()
+    };
+    assert_eq!(
+        cnt_ui::artwork_src(&f.core, &served, COVER),
+        Some(format!("cntart://art/{COVER}"))
+    );
+    let data = cnt_ui::artwork_src(&f.core, &inline, COVER).expect("inlined");
+    assert!(data.starts_with("data:image/png;base64,"), "{data}");
+    let absent = "b2".repeat(32);
+    assert_eq!(cnt_ui::artwork_src(&f.core, &served, &absent), None);
+    assert_eq!(cnt_ui::artwork_src(&f.core, &inline, &absent), None);
+}
+
+#[test]
+fn rows_show_thumbnails_the_album_its_cover_and_the_playing_row_stands_out() {
+    use cnt_ui::{LibraryTab, LibraryView};
+    let f = library_fixture();
+    let album = f
+        .core
+        .items(cnt_app::ItemKind::Album, 0, 10)
+        .expect("albums")
+        .into_iter()
+        .next()
+        .expect("the album");
+    let grace = f.core.children(album.id).expect("tracks")[0].id;
+    let cover = f
+        .core
+        .item(album.id)
+        .expect("item")
+        .and_then(|a| a.artwork)
+        .expect("the album has a cover")
+        .hash;
+    let fetched = f.runtime.block_on(f.core.fetch_artwork()).expect("artwork");
+    assert_eq!(fetched.fetched, 1, "{fetched:?}");
+    assert!(f.core.artwork_file(&cover).is_some());
+    // Play the album's track (downloaded in the fixture) into a held sink: it is the current one.
+    let (sink, tap) = cnt_app::MemorySink::gated(44_100, 2);
+    f.core.use_audio_output(Box::new(sink));
+    {
+        let _guard = f.runtime.enter();
+        f.core.play_items(&[grace], 0).expect("play");
+    }
+    tap.allow(4_410);
+    while f.core.now_playing().current.is_none() {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let html = render_with(&f, cnt_ui::Screen::Library, |d| {
+        d.with_root_context(LibraryView {
+            tab: LibraryTab::Kind(cnt_app::ItemKind::Album),
+            playlist: None,
+            item: Some(album.id),
+        })
+    });
+    assert!(html.contains(r#"id="detail-cover""#), "{html}");
+    assert!(html.contains(r#"class="thumb""#));
+    assert_eq!(
+        html.matches(r#"class="item-row playing""#).count(),
+        1,
+        "{html}"
+    );
+    assert!(html.contains(r#"aria-current="true""#));
+    tap.open();
+}
