@@ -24,6 +24,7 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use cnt_model::ids::ItemId;
+use cnt_model::sync::ItemKind;
 use cnt_player::cue::TimedWord;
 use cnt_player::{
     Cue, CuePayload, CueTrack, DeviceOutput, EntryId, Lrc, Player, PlayerCmd, PlayerEvent,
@@ -38,6 +39,10 @@ use crate::{Core, CoreEvent, Error, Inner, Result};
 
 /// How often the resume position is saved while playing.
 pub const RESUME_EVERY: Duration = Duration::from_secs(15);
+
+/// Items at least this long (ms) resume where they were left, whatever their kind (a sermon filed
+/// as a track); shorter songs start from the beginning.
+pub const RESUME_MIN_LENGTH_MS: u64 = 10 * 60 * 1000;
 
 /// Whether the app can play at all.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -143,6 +148,8 @@ pub(crate) struct PlayerSlot {
     by_path: HashMap<PathBuf, QueueEntry>,
     // Titles left out of the last play (not downloaded).
     not_downloaded: Vec<String>,
+    // The item the last play starts at and where it resumes (ms), until its track starts.
+    resume_hint: Option<(ItemId, u64)>,
 }
 
 impl std::fmt::Debug for PlayerSlot {
@@ -264,6 +271,7 @@ impl Core {
             }
         }
         outcome.queued = queue.len();
+        let start_ids: Vec<ItemId> = entries.iter().map(|(_, e)| e.item).collect();
         self.slot().not_downloaded = missing;
         if queue.is_empty() {
             self.send_now_playing();
@@ -274,9 +282,18 @@ impl Core {
             let mut slot = self.slot();
             slot.by_path.extend(entries);
         }
+        let start_index = start_at.unwrap_or(0);
+        let resume = match start_ids.get(start_index) {
+            Some(id) => self.resume_at(*id)?.map(|ms| (*id, ms)),
+            None => None,
+        };
+        self.slot().resume_hint = resume;
         handle.send(PlayerCmd::Clear)?;
         handle.send(PlayerCmd::Append(queue))?;
-        handle.send(PlayerCmd::Jump(start_at.unwrap_or(0)))?;
+        handle.send(PlayerCmd::Jump(start_index))?;
+        if let Some((_, ms)) = resume {
+            handle.send(PlayerCmd::Seek(Position::from_millis(ms)))?;
+        }
         handle.send(PlayerCmd::Play)?;
         Ok(outcome)
     }
@@ -389,6 +406,35 @@ impl Core {
     fn send_now_playing(&self) {
         let now = self.now_playing();
         let _ = self.inner.events.send(CoreEvent::Player(now));
+    }
+
+    /// Where playing `item` picks up: its saved position for spoken and long content (episodes,
+    /// movies, anything of 10 minutes or more), unless it was left within 5 s of its end; `None`
+    /// (from the start) for songs and for what was never started.
+    ///
+    /// # Errors
+    /// [`Error::Library`].
+    pub fn resume_at(&self, item: ItemId) -> Result<Option<u64>> {
+        let Some(it) = self.item(item)? else {
+            return Ok(None);
+        };
+        let long = it.duration_ms.is_some_and(|d| d >= RESUME_MIN_LENGTH_MS);
+        if !(long || matches!(it.kind, ItemKind::Episode | ItemKind::Movie)) {
+            return Ok(None);
+        }
+        let Some(at) = self
+            .inner
+            .library
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .resume_position(item)?
+        else {
+            return Ok(None);
+        };
+        let near_end = it
+            .duration_ms
+            .is_some_and(|d| at.saturating_add(5_000) >= d);
+        Ok((at > 0 && !near_end).then_some(at))
     }
 
     /// An item's cue track from its LRC `cues` text, verse references resolved with the bundled Bible.
@@ -568,8 +614,19 @@ impl Resume {
                     Resume::save(core, item, pos);
                 }
                 if let Some(item) = item_of(*entry) {
-                    Resume::save(core, item, 0);
-                    self.current = Some((*entry, item, 0, 0));
+                    // Where it starts: the resume position the play asked for, else 0.
+                    let from = {
+                        let mut slot = core.slot();
+                        match slot.resume_hint {
+                            Some((hinted, at)) if hinted == item => {
+                                slot.resume_hint = None;
+                                at
+                            }
+                            _ => 0,
+                        }
+                    };
+                    Resume::save(core, item, from);
+                    self.current = Some((*entry, item, from, from));
                 }
             }
             PlayerEvent::Position { entry, position } | PlayerEvent::Seeked { entry, position } => {

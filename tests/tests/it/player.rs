@@ -179,7 +179,10 @@ async fn resume_positions_are_written_while_playing_and_reach_the_other_device()
     sermon.duration_ms = Some(40_000);
     sermon.media = Some(media);
     let id = sermon.id;
-    cnt_backend::catalog::put_items(&server.db, &[sermon])
+    let mut hymn = CatalogItem::new(ItemKind::Track, "Amazing Grace");
+    hymn.duration_ms = Some(180_000);
+    let song = hymn.id;
+    cnt_backend::catalog::put_items(&server.db, &[sermon, hymn])
         .await
         .expect("catalogue");
 
@@ -215,6 +218,42 @@ async fn resume_positions_are_written_while_playing_and_reach_the_other_device()
     laptop.sync_now(&mut |_| {}).await.expect("push");
     let phone = device(root.path(), "phone", &server).await;
     assert_eq!(resume_at(&phone, id), Some(saved));
+
+    // Played there, it picks up where the laptop left it (an episode resumes; a song would not).
+    assert_eq!(phone.resume_at(id).expect("resume"), Some(saved));
+    phone.record_play(song, 60_000).expect("a song half heard");
+    assert_eq!(
+        phone.resume_at(song).expect("resume"),
+        None,
+        "songs start over"
+    );
+    phone.download(id, true).expect("queue");
+    phone.download_now(&mut |_| {}).await.expect("download");
+    let (phone_sink, phone_tap) = MemorySink::gated(44_100, 2);
+    phone.use_audio_output(Box::new(phone_sink));
+    let mut phone_events = phone.subscribe();
+    phone.play_items(&[id], 0).expect("play on the phone");
+    phone_tap.allow(4_410);
+    let first = snapshot_until(&mut phone_events, |n| {
+        n.current.is_some() && n.position_ms > 0
+    })
+    .await;
+    assert!(
+        (saved..saved + 500).contains(&first.position_ms),
+        "{} from {saved}",
+        first.position_ms
+    );
+    phone_tap.open();
+    snapshot_until(&mut phone_events, |n| {
+        n.status == PlaybackStatus::Stopped && n.current.is_none()
+    })
+    .await;
+    let skipped = saved * 441 / 10;
+    assert!(
+        phone_tap.frames().abs_diff(40 * 44_100 - skipped) <= 1,
+        "{} frames heard after resuming at {saved} ms",
+        phone_tap.frames()
+    );
 
     // Heard to the end: nothing left to resume.
     laptop.play().expect("play on");
