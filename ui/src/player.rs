@@ -2,7 +2,7 @@
 //! queue panel. Everything here reads [`cnt_app::NowPlaying`] from [`crate::UiState`] and calls the
 //! core's playback methods; nothing talks to the engine directly.
 
-use cnt_app::{NowPlaying, PlaybackState, PlaybackStatus};
+use cnt_app::{NowPlaying, PlaybackState, PlaybackStatus, RepeatMode};
 use dioxus::prelude::*;
 
 use crate::{icons, use_core, use_tr, use_ui_state};
@@ -21,6 +21,10 @@ pub enum PlayerPanel {
 }
 
 const VOLUME_ICON: &str = r#"<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M4 9h4l5-4v14l-5-4H4z M16.5 8.5a5 5 0 0 1 0 7 M19 6a8.5 8.5 0 0 1 0 12"/></svg>"#;
+
+const SHUFFLE_ICON: &str = r#"<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M3 7h3.5c2 0 3.2 1 4.3 2.8l2.4 4.4c1.1 1.8 2.3 2.8 4.3 2.8H21 M3 17h3.5c1.4 0 2.4-.5 3.2-1.4 M13.8 8.4c.8-.9 1.8-1.4 3.2-1.4H21 M18 4l3 3-3 3 M18 14l3 3-3 3"/></svg>"#;
+
+const REPEAT_ICON: &str = r#"<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M4 11V9a3 3 0 0 1 3-3h12 M16 3l3 3-3 3 M20 13v2a3 3 0 0 1-3 3H5 M8 21l-3-3 3-3"/></svg>"#;
 
 const PAUSE_ICON: &str = r#"<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M8 5v14 M16 5v14"/></svg>"#;
 
@@ -82,7 +86,28 @@ pub fn PlayerBar() -> Element {
         PlaybackState::NoDevice(why) => Some(why.clone()),
         _ => None,
     };
-    let (c1, c2, c3, c4, c5) = (core.clone(), core.clone(), core.clone(), core.clone(), core);
+    let (c1, c2, c3, c4, c5) = (
+        core.clone(),
+        core.clone(),
+        core.clone(),
+        core.clone(),
+        core.clone(),
+    );
+    let (shuffle_core, repeat_core) = (core.clone(), core);
+    let shuffle = now.shuffle;
+    let repeat = now.repeat;
+    let shuffle_label = tr.t("player-shuffle");
+    // The button says what the mode is; a click moves to the next one: off → all → one → off.
+    let repeat_label = match repeat {
+        RepeatMode::Off => tr.t("player-repeat-off"),
+        RepeatMode::All => tr.t("player-repeat-all"),
+        RepeatMode::One => tr.t("player-repeat-one"),
+    };
+    let next_repeat = match repeat {
+        RepeatMode::Off => RepeatMode::All,
+        RepeatMode::All => RepeatMode::One,
+        RepeatMode::One => RepeatMode::Off,
+    };
     let play_label = if playing {
         tr.t("player-pause")
     } else {
@@ -135,6 +160,17 @@ pub fn PlayerBar() -> Element {
             }
             div { class: "transport",
                 button {
+                    class: if shuffle { "mode on" } else { "mode" },
+                    id: "player-shuffle",
+                    aria_pressed: if shuffle { "true" } else { "false" },
+                    title: shuffle_label.clone(),
+                    aria_label: shuffle_label,
+                    onclick: move |_| {
+                        let _ = shuffle_core.set_shuffle(!shuffle);
+                    },
+                    span { class: "icon", dangerous_inner_html: SHUFFLE_ICON }
+                }
+                button {
                     id: "player-previous",
                     disabled: !has_queue,
                     title: tr.t("player-previous"),
@@ -168,6 +204,20 @@ pub fn PlayerBar() -> Element {
                         let _ = c3.next();
                     },
                     span { class: "icon", dangerous_inner_html: icons::transport_icon("next") }
+                }
+                button {
+                    class: if repeat == RepeatMode::Off { "mode" } else { "mode on" },
+                    id: "player-repeat",
+                    "data-repeat": format!("{repeat:?}").to_lowercase(),
+                    title: repeat_label.clone(),
+                    aria_label: repeat_label,
+                    onclick: move |_| {
+                        let _ = repeat_core.set_repeat(next_repeat);
+                    },
+                    span { class: "icon", dangerous_inner_html: REPEAT_ICON }
+                    if repeat == RepeatMode::One {
+                        span { class: "mode-badge", aria_hidden: "true", "1" }
+                    }
                 }
             }
             div { class: "progress",

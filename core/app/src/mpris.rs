@@ -6,7 +6,7 @@
 //! `org.mpris.MediaPlayer2.Player`: `PlayPause`, `Play`, `Pause`, `Stop`, `Next`, `Previous`, `Seek`,
 //! `SetPosition`, the properties `PlaybackStatus`, `Metadata` (`mpris:trackid`, `mpris:length`,
 //! `xesam:title`, `xesam:artist`, `xesam:album`, `mpris:artUrl` as a `file://` URL once the artwork is
-//! on the device), `Position`, `Volume` (read and write) and the `Can*` flags. `PropertiesChanged` is
+//! on the device), `Position`, `Volume`, `Shuffle` and `LoopStatus` (read and write) and the `Can*` flags. `PropertiesChanged` is
 //! sent when the status, the track, its artwork or the volume changes, and `Seeked` after a seek asked
 //! over D-Bus.
 
@@ -16,7 +16,7 @@ use zbus::object_server::SignalEmitter;
 use zbus::zvariant::{ObjectPath, OwnedValue, Value};
 use zbus::{connection, interface};
 
-use crate::{Core, CoreEvent, NowPlaying, PlaybackStatus};
+use crate::{Core, CoreEvent, NowPlaying, PlaybackStatus, RepeatMode};
 
 /// The bus name the player takes.
 pub const MPRIS_BUS_NAME: &str = "org.mpris.MediaPlayer2.cnt";
@@ -43,8 +43,16 @@ impl Mpris {
 }
 
 /// What the bus was last told: status, track id, length, volume, queue length.
-// Status, track id and artwork URL, duration, volume, queue length.
-type Shown = (PlaybackStatus, Option<String>, Option<u64>, u8, usize);
+// Status, track id and artwork URL, duration, volume, queue length, shuffle, repeat.
+type Shown = (
+    PlaybackStatus,
+    Option<String>,
+    Option<u64>,
+    u8,
+    usize,
+    bool,
+    RepeatMode,
+);
 
 struct Root;
 
@@ -232,18 +240,8 @@ impl PlayerIface {
     }
 
     #[zbus(property)]
-    fn loop_status(&self) -> String {
-        "None".into()
-    }
-
-    #[zbus(property)]
     fn rate(&self) -> f64 {
         1.0
-    }
-
-    #[zbus(property)]
-    fn shuffle(&self) -> bool {
-        false
     }
 
     #[zbus(property)]
@@ -261,6 +259,41 @@ impl PlayerIface {
     #[zbus(property)]
     fn set_volume(&mut self, volume: f64) {
         let _ = self.core.set_volume(volume as f32);
+    }
+
+    #[zbus(property)]
+    fn shuffle(&self) -> bool {
+        self.core.now_playing().shuffle
+    }
+
+    #[zbus(property)]
+    fn set_shuffle(&mut self, on: bool) {
+        let _ = self.core.set_shuffle(on);
+    }
+
+    #[zbus(property)]
+    fn loop_status(&self) -> String {
+        match self.core.now_playing().repeat {
+            RepeatMode::Off => "None",
+            RepeatMode::One => "Track",
+            RepeatMode::All => "Playlist",
+        }
+        .to_owned()
+    }
+
+    #[zbus(property)]
+    fn set_loop_status(&mut self, status: String) -> zbus::fdo::Result<()> {
+        let mode = match status.as_str() {
+            "None" => RepeatMode::Off,
+            "Track" => RepeatMode::One,
+            "Playlist" => RepeatMode::All,
+            other => {
+                return Err(zbus::fdo::Error::InvalidArgs(format!(
+                    "LoopStatus is None, Track or Playlist, not {other:?}"
+                )));
+            }
+        };
+        self.core.set_repeat(mode).map_err(fail)
     }
 
     #[zbus(property(emits_changed_signal = "false"))]
@@ -392,6 +425,8 @@ impl Core {
                     now.duration_ms,
                     now.volume_percent,
                     now.queue.len(),
+                    now.shuffle,
+                    now.repeat,
                 );
                 let before = last.replace(key.clone());
                 let Some(before) = before else {
@@ -414,6 +449,12 @@ impl Core {
                 }
                 if before.3 != key.3 {
                     let _ = guard.volume_changed(emitter).await;
+                }
+                if before.5 != key.5 {
+                    let _ = guard.shuffle_changed(emitter).await;
+                }
+                if before.6 != key.6 {
+                    let _ = guard.loop_status_changed(emitter).await;
                 }
             }
         });
@@ -562,6 +603,24 @@ mod tests {
         tap.allow(44_100);
         wait_until(|| async { title(&p).await.as_deref() == Some("Track 2") }).await;
 
+        // Shuffle and LoopStatus, as a desktop widget sets them.
+        p.set_property("Shuffle", true).await.expect("Shuffle");
+        assert!(f.core.now_playing().shuffle);
+        p.set_property("LoopStatus", "Track")
+            .await
+            .expect("LoopStatus");
+        assert_eq!(f.core.now_playing().repeat, RepeatMode::One);
+        let loop_status: String = p.get_property("LoopStatus").await.expect("LoopStatus");
+        assert_eq!(loop_status, "Track");
+        assert!(
+            p.set_property("LoopStatus", "Sometimes").await.is_err(),
+            "an unknown loop status is refused"
+        );
+        f.core.set_repeat(RepeatMode::Off).expect("repeat off");
+        f.core.set_shuffle(false).expect("shuffle off");
+        let shuffle: bool = p.get_property("Shuffle").await.expect("Shuffle");
+        assert!(!shuffle);
+
         // Seek forward by 1 s: the position follows.
         let _: () = p.call("Seek", &(1_000_000i64)).await.expect("Seek");
         tap.allow(44_100);
@@ -600,13 +659,15 @@ mod tests {
         let mut events = f.core.subscribe();
         f.core.play_items(&f.items[..1], 0).expect("play");
         tap.open();
+        // Until the track was heard and then the queue ended (a snapshot from before the play,
+        // stopped with nothing current, may still be in the channel).
+        let mut started = false;
         loop {
-            if let Ok(CoreEvent::Player(now)) = events.recv().await
-                && now.status == PlaybackStatus::Stopped
-                && now.current.is_none()
-                && tap.frames() > 0
-            {
-                break;
+            if let Ok(CoreEvent::Player(now)) = events.recv().await {
+                started |= now.current.is_some();
+                if started && now.status == PlaybackStatus::Stopped && now.current.is_none() {
+                    break;
+                }
             }
         }
         assert_eq!(tap.frames(), 176_401, "all of track 1, as without MPRIS");

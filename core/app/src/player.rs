@@ -32,7 +32,7 @@ use cnt_player::{
 };
 
 pub use cnt_player::{
-    AudioOutput, MemorySink, MemoryTap, PlaybackStatus, VerseRef, WavFormat, WavSink,
+    AudioOutput, MemorySink, MemoryTap, PlaybackStatus, RepeatMode, VerseRef, WavFormat, WavSink,
 };
 
 use crate::{Core, CoreEvent, Error, Inner, Result};
@@ -89,6 +89,10 @@ pub struct NowPlaying {
     pub duration_ms: Option<u64>,
     /// Volume, 0–100.
     pub volume_percent: u8,
+    /// Shuffle on or off.
+    pub shuffle: bool,
+    /// What happens at the end of a track: stop after the last, repeat all, repeat one.
+    pub repeat: RepeatMode,
     /// The verse showing (its text once resolved).
     pub verse: Option<VerseRef>,
     /// The lyric line showing.
@@ -112,6 +116,8 @@ impl Default for NowPlaying {
             position_ms: 0,
             duration_ms: None,
             volume_percent: 100,
+            shuffle: false,
+            repeat: RepeatMode::Off,
             verse: None,
             lyric: None,
             chord: None,
@@ -150,6 +156,11 @@ pub(crate) struct PlayerSlot {
     not_downloaded: Vec<String>,
     // The item the last play starts at and where it resumes (ms), until its track starts.
     resume_hint: Option<(ItemId, u64)>,
+    // What the user chose: kept here (the engine reports these only with its next event) and
+    // given to every engine started.
+    shuffle: bool,
+    repeat: RepeatMode,
+    volume: Option<f32>,
 }
 
 impl std::fmt::Debug for PlayerSlot {
@@ -204,6 +215,11 @@ impl Core {
         };
         let player = Player::spawn(output)?;
         let handle = player.handle();
+        handle.send(PlayerCmd::SetShuffle(slot.shuffle))?;
+        handle.send(PlayerCmd::SetRepeat(slot.repeat))?;
+        if let Some(v) = slot.volume {
+            handle.send(PlayerCmd::SetVolume(Volume::new(v)?))?;
+        }
         slot.handle = Some(handle.clone());
         slot.output = PlaybackState::Ready;
         let weak = Arc::downgrade(&self.inner);
@@ -372,7 +388,32 @@ impl Core {
         } else {
             1.0
         };
-        self.send(PlayerCmd::SetVolume(Volume::new(v)?))
+        self.slot().volume = Some(v);
+        self.send(PlayerCmd::SetVolume(Volume::new(v)?))?;
+        self.send_now_playing();
+        Ok(())
+    }
+
+    /// Shuffle on or off (kept for the next plays too).
+    ///
+    /// # Errors
+    /// As [`Core::play_pause`].
+    pub fn set_shuffle(&self, on: bool) -> Result<()> {
+        self.slot().shuffle = on;
+        self.send(PlayerCmd::SetShuffle(on))?;
+        self.send_now_playing();
+        Ok(())
+    }
+
+    /// Repeat off, all or one (kept for the next plays too).
+    ///
+    /// # Errors
+    /// As [`Core::play_pause`].
+    pub fn set_repeat(&self, mode: RepeatMode) -> Result<()> {
+        self.slot().repeat = mode;
+        self.send(PlayerCmd::SetRepeat(mode))?;
+        self.send_now_playing();
+        Ok(())
     }
 
     /// Moves a queue entry from one index to another.
@@ -520,6 +561,10 @@ fn is_reference(text: &str) -> bool {
         && cnt_scripture::Reference::parse(text).is_ok()
 }
 
+fn percent(linear: f32) -> u8 {
+    (linear.clamp(0.0, 1.0) * 100.0).round() as u8
+}
+
 fn ms(p: Position) -> u64 {
     u64::try_from(p.as_duration().as_millis()).unwrap_or(u64::MAX)
 }
@@ -528,6 +573,9 @@ fn view(slot: &PlayerSlot, state: Option<&PlayerState>) -> NowPlaying {
     let mut now = NowPlaying {
         output: slot.output.clone(),
         not_downloaded: slot.not_downloaded.clone(),
+        shuffle: slot.shuffle,
+        repeat: slot.repeat,
+        volume_percent: percent(slot.volume.unwrap_or(1.0)),
         ..NowPlaying::default()
     };
     let Some(state) = state else {
@@ -562,10 +610,12 @@ fn view(slot: &PlayerSlot, state: Option<&PlayerState>) -> NowPlaying {
         .as_ref()
         .and_then(|t| t.frames.and_then(|f| Position::new(f, t.rate).ok()).map(ms))
         .or_else(|| now.current_entry().and_then(|e| e.duration_ms));
-    now.volume_percent = state
-        .volume
-        .map(|v| (v.linear().clamp(0.0, 1.0) * 100.0).round() as u8)
-        .unwrap_or(100);
+    // The user's choice first: the engine's own report lags one event behind it.
+    now.volume_percent = match (slot.volume, state.volume) {
+        (Some(v), _) => percent(v),
+        (None, Some(v)) => percent(v.linear()),
+        (None, None) => 100,
+    };
     now.verse = state.showing.verse.as_ref().and_then(|c| match &c.payload {
         CuePayload::Verse(v) => Some(v.clone()),
         _ => None,
@@ -982,6 +1032,38 @@ pub(crate) mod tests {
             // A machine with a sound card (or ALSA's null device as default).
             Ok(_) => assert_eq!(f.core.playback_state(), PlaybackState::Ready),
         }
+    }
+
+    #[tokio::test]
+    async fn shuffle_repeat_and_volume_show_at_once_and_reach_every_engine() {
+        let f = fixture();
+        let mut events = f.core.subscribe();
+        // Before anything plays: kept, and shown.
+        f.core.set_shuffle(true).expect("shuffle");
+        f.core.set_repeat(RepeatMode::All).expect("repeat");
+        f.core.set_volume(0.4).expect("volume");
+        let now = f.core.now_playing();
+        assert!(now.shuffle);
+        assert_eq!(now.repeat, RepeatMode::All);
+        assert_eq!(now.volume_percent, 40);
+        watch(&mut events, |n| n.shuffle && n.repeat == RepeatMode::All).await;
+        // The engine started by the first play gets them.
+        let (sink, tap) = MemorySink::gated(44_100, 2);
+        f.core.use_audio_output(Box::new(sink));
+        f.core.play_items(&f.items[..3], 0).expect("play");
+        tap.allow(4_410);
+        watch(&mut events, |n| n.current.is_some()).await;
+        let state = f.core.handle().expect("started").state();
+        assert!(state.shuffle);
+        assert_eq!(state.repeat, RepeatMode::All);
+        assert_eq!(state.volume.map(|v| percent(v.linear())), Some(40));
+        // Changed while playing: shown at once, without waiting for the engine's next report.
+        f.core.set_repeat(RepeatMode::One).expect("repeat one");
+        assert_eq!(f.core.now_playing().repeat, RepeatMode::One);
+        f.core.set_volume(0.9).expect("volume");
+        assert_eq!(f.core.now_playing().volume_percent, 90);
+        f.core.stop().expect("stop");
+        tap.open();
     }
 
     #[test]

@@ -90,6 +90,7 @@ fn playing() -> NowPlaying {
         chord: Some("G".into()),
         last_error: None,
         not_downloaded: Vec::new(),
+        ..NowPlaying::default()
     }
 }
 
@@ -360,4 +361,22 @@ fn rows_show_thumbnails_the_album_its_cover_and_the_playing_row_stands_out() {
     );
     assert!(html.contains(r#"aria-current="true""#));
     tap.open();
+}
+
+#[test]
+fn shuffle_and_repeat_show_their_state_in_the_bar() {
+    let html = render_bar(playing(), PlayerPanel::Closed, "en");
+    assert!(html.contains(r#"id="player-shuffle""#), "{html}");
+    assert!(html.contains(r#"aria-pressed="false""#));
+    assert!(html.contains(r#"data-repeat="off""#) && html.contains("Repeat: off"));
+    let mut on = playing();
+    on.shuffle = true;
+    on.repeat = cnt_app::RepeatMode::One;
+    let html = render_bar(on, PlayerPanel::Closed, "es");
+    assert!(
+        html.contains(r#"class="mode on" id="player-shuffle" aria-pressed="true""#),
+        "{html}"
+    );
+    assert!(html.contains(r#"data-repeat="one""#) && html.contains("Repetir: esta pista"));
+    assert!(html.contains(r#"class="mode-badge""#));
 }
