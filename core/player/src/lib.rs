@@ -33,6 +33,7 @@ pub mod lrc;
 pub mod output;
 mod render;
 mod resample;
+pub mod source;
 mod units;
 
 pub use cue::{Cue, CueKind, CuePayload, CueTrack, Showing, VerseRef};
@@ -45,4 +46,5 @@ pub use error::{Error, Result};
 pub use lrc::Lrc;
 pub use output::{AudioOutput, DeviceOutput, MemorySink, MemoryTap, WavFormat, WavSink};
 pub use render::{RenderOptions, RenderReport, RenderedTrack, render_to_memory, render_to_wav};
+pub use source::{Growing, Growth, Input};
 pub use units::{Position, Volume};

@@ -1,0 +1,151 @@
+//! Growing files: decoding and playing while a writer thread still writes the file, in small chunks
+//! with pauses, as the app's downloader does.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use cnt_player::decode::{decode_all, decode_all_input};
+use cnt_player::{Growing, Growth, Input, MemorySink, Player, PlayerCmd, PlayerEvent, QueueItem};
+
+use crate::support::{reference, tracks};
+
+/// Copies `src` into `<dir>/partial/<name>.part` in chunks of 1–6 KiB with a pause every few
+/// chunks, reporting each into the returned [`Growing`]; then renames it to `<dir>/<name>` and
+/// marks it complete. With `fail_at`, stops there and fails instead.
+fn feed(src: &Path, dir: &Path, fail_at: Option<u64>) -> (Arc<Growing>, PathBuf, JoinHandle<()>) {
+    let name = src.file_name().expect("file name").to_owned();
+    let partial_dir = dir.join("partial");
+    std::fs::create_dir_all(&partial_dir).expect("partial dir");
+    let mut partial = partial_dir.join(&name);
+    partial.as_mut_os_string().push(".part");
+    let target = dir.join(&name);
+    let bytes = std::fs::read(src).expect("source");
+    // The partial file exists (empty) before the first reader opens it, as with the downloader.
+    std::fs::File::create(&partial).expect("partial");
+    let growing = Arc::new(Growing::new(&partial, bytes.len() as u64));
+    let g = Arc::clone(&growing);
+    let (p, t) = (partial.clone(), target.clone());
+    let writer = std::thread::spawn(move || {
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&p)
+            .expect("open partial");
+        let mut at = 0usize;
+        let mut n = 0u64;
+        while at < bytes.len() {
+            if fail_at.is_some_and(|f| at as u64 >= f) {
+                g.fail("the server closed the connection");
+                return;
+            }
+            n = n
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let len = (1024 + (n >> 33) as usize % 5120).min(bytes.len() - at);
+            f.write_all(&bytes[at..at + len]).expect("write");
+            at += len;
+            g.grew(at as u64);
+            if (n >> 40).is_multiple_of(4) {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        }
+        drop(f);
+        std::fs::rename(&p, &t).expect("rename");
+        g.complete(&t);
+    });
+    (growing, target, writer)
+}
+
+fn same_samples_as_the_finished_file(src: &Path) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (growing, target, writer) = feed(src, dir.path(), None);
+    let (info, got) =
+        decode_all_input(&Input::growing(&target, Arc::clone(&growing))).expect("decode growing");
+    writer.join().expect("writer");
+    assert_eq!(growing.state(), Growth::Complete);
+    let (want_info, want) = decode_all(src).expect("decode file");
+    assert_eq!(info, want_info, "{}", src.display());
+    assert_eq!(got.len(), want.len(), "{}", src.display());
+    assert!(got == want, "{}: samples differ", src.display());
+}
+
+#[test]
+fn a_growing_flac_decodes_to_exactly_the_finished_files_samples() {
+    for t in tracks("44k/flac") {
+        same_samples_as_the_finished_file(&t);
+    }
+}
+
+#[test]
+fn a_growing_mp3_decodes_to_exactly_the_finished_files_samples() {
+    for t in tracks("44k/mp3_lame_vbr") {
+        same_samples_as_the_finished_file(&t);
+    }
+}
+
+#[test]
+fn formats_indexed_at_the_end_wait_for_those_bytes_and_stay_exact() {
+    // AAC (our MP4 edit-list reader) and Opus (the last granule position) read the end of the file
+    // while opening: they wait for it, then decode like the finished file.
+    same_samples_as_the_finished_file(&tracks("44k/m4a_aac_editlist")[0]);
+    same_samples_as_the_finished_file(&tracks("48k/opus")[0]);
+}
+
+#[test]
+fn a_download_failing_midway_is_an_error_with_its_reason_not_a_panic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = &tracks("44k/flac")[0];
+    let (growing, target, writer) = feed(src, dir.path(), Some(40_000));
+    let err = decode_all_input(&Input::growing(&target, growing)).expect_err("fails");
+    writer.join().expect("writer");
+    assert!(
+        err.to_string().contains("the server closed the connection"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_engine_plays_growing_files_gaplessly_and_skips_a_failed_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let t = tracks("44k/flac");
+    let (sink, tap) = MemorySink::gated(44_100, 2);
+    let p = Player::spawn(Box::new(sink)).expect("player");
+    // A download that fails before a single byte arrives, between growing tracks 1 and 2.
+    let failed_dir = dir.path().join("failed");
+    let (failed, failed_path, failer) = feed(&t[0], &failed_dir, Some(0));
+    let (g1, p1, w1) = feed(&t[0], dir.path(), None);
+    let (g2, p2, w2) = feed(&t[1], dir.path(), None);
+    p.send(PlayerCmd::Append(vec![
+        QueueItem::growing(&p1, g1),
+        QueueItem::growing(&failed_path, failed),
+        QueueItem::growing(&p2, g2),
+        QueueItem::new(&t[2]),
+    ]))
+    .expect("append");
+    p.send(PlayerCmd::Play).expect("play");
+    tap.open();
+    let mut errors = Vec::new();
+    for ev in p.events().iter() {
+        match ev {
+            PlayerEvent::TrackError { path, error, .. } => errors.push((path, error)),
+            PlayerEvent::QueueEnded => break,
+            _ => {}
+        }
+    }
+    for w in [failer, w1, w2] {
+        w.join().expect("writer");
+    }
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, failed_path);
+    assert!(
+        errors[0].1.contains("the server closed the connection"),
+        "{}",
+        errors[0].1
+    );
+    assert!(
+        tap.samples() == reference("44k"),
+        "the growing tracks join exactly around the failed one"
+    );
+}
