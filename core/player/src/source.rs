@@ -9,10 +9,10 @@
 //! ```
 //!
 //! A [`Growing`] is shared (`Arc`) between one writer (the app's downloader glue) and any number of
-//! readers (decoders). A reader reads the partial file through its own file descriptor and never
-//! past `written`; when the bytes at its position are not there yet it waits on the condition
-//! variable, up to the stall timeout (30 s without any new byte) after which the read fails with
-//! "the download stalled". A failed download fails every read with its reason, and a download that
+//! readers (decoders). A reader reads the partial file through its own file descriptor (opened at
+//! its first read, when there are bytes) and never past `written`; when the bytes at its position
+//! are not there yet it waits on the condition variable, up to the stall timeout (30 s without any
+//! new byte once the writer has begun) after which the read fails with "the download stalled". A failed download fails every read with its reason, and a download that
 //! starts over from the first byte fails the readers that began on the old one, so no reader ever
 //! mixes two files. The file length reported to symphonia is the full `total`, so seeking works as
 //! for a finished file: a seek ahead of the download simply waits for those bytes.
@@ -48,6 +48,8 @@ struct Shared {
     file: PathBuf,
     /// Bumped when the download starts over from the first byte.
     generation: u64,
+    /// The writer has begun (it may wait its turn behind other downloads before that).
+    begun: bool,
 }
 
 /// A file being written by one writer while readers read it (see the [module docs](self)).
@@ -77,6 +79,7 @@ impl Growing {
                 },
                 file: file.into(),
                 generation: 0,
+                begun: false,
             }),
             changed: Condvar::new(),
         }
@@ -129,22 +132,30 @@ impl Growing {
     }
 
     /// Writer: bytes `0..written` are on disk (flushed to the file, readable by other descriptors).
-    /// Never goes backwards (see [`Growing::restarted`]); clamped to the total.
+    /// Never goes backwards (see [`Growing::restarted`]); clamped to the total. The first call also
+    /// starts the readers' stall clock: until the writer has begun (a download waiting its turn),
+    /// readers wait without a time limit.
     pub fn grew(&self, written: u64) {
         let mut s = self.lock();
-        if s.state == Growth::Growing && written > s.written {
-            s.written = written.min(self.total);
+        if s.state == Growth::Growing && (written > s.written || !s.begun) {
+            s.begun = true;
+            s.written = written.min(self.total).max(s.written);
             self.changed.notify_all();
         }
     }
 
     /// Writer: the download starts over from the first byte (the server ignored the range). Readers
-    /// opened before fail; readers opened from now on wait for the new bytes.
+    /// opened after bytes were reported fail (they may hold bytes of another file); readers opened
+    /// from now on wait for the new bytes.
     pub fn restarted(&self) {
         let mut s = self.lock();
+        // Nothing written yet means nothing read yet: readers waiting at the start may stay.
         if s.state == Growth::Growing {
-            s.written = 0;
-            s.generation += 1;
+            s.begun = true;
+            if s.written > 0 {
+                s.written = 0;
+                s.generation += 1;
+            }
             self.changed.notify_all();
         }
     }
@@ -193,43 +204,41 @@ impl Growing {
         }
     }
 
-    /// A reader from the first byte.
+    /// A reader from the first byte. It opens the file at its first read, once there are bytes to
+    /// read (the partial file may not exist before the download begins).
     ///
     /// # Errors
-    /// The file cannot be opened, or the download failed.
+    /// The download failed.
     pub fn reader(self: &Arc<Self>) -> io::Result<GrowingReader> {
-        // The writer may rename the partial file between our look at the path and the open: look again.
+        let s = self.lock();
+        if let Growth::Failed(why) = &s.state {
+            return Err(io::Error::other(format!("the download failed: {why}")));
+        }
+        Ok(GrowingReader {
+            growing: Arc::clone(self),
+            file: None,
+            pos: 0,
+            file_pos: 0,
+            generation: s.generation,
+        })
+    }
+
+    /// Opens the file as it is named now; the writer may rename the partial file between our look
+    /// at the name and the open: look again then.
+    fn open_file(&self) -> io::Result<File> {
+        let mut last = None;
         for _ in 0..3 {
-            let (file, generation) = {
-                let s = self.lock();
-                if let Growth::Failed(why) = &s.state {
-                    return Err(io::Error::other(format!("the download failed: {why}")));
-                }
-                (s.file.clone(), s.generation)
-            };
+            let file = self.file();
             match File::open(&file) {
-                Ok(f) => {
-                    return Ok(GrowingReader {
-                        growing: Arc::clone(self),
-                        file: f,
-                        pos: 0,
-                        file_pos: 0,
-                        generation,
-                    });
-                }
+                Ok(f) => return Ok(f),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    last = Some(e);
                     std::thread::sleep(Duration::from_millis(5));
                 }
                 Err(e) => return Err(e),
             }
         }
-        File::open(self.file()).map(|f| GrowingReader {
-            growing: Arc::clone(self),
-            file: f,
-            pos: 0,
-            file_pos: 0,
-            generation: self.lock().generation,
-        })
+        Err(last.unwrap_or_else(|| io::Error::from(io::ErrorKind::NotFound)))
     }
 
     /// Blocks until some byte at `pos` is readable; returns how many bytes from the start are.
@@ -252,8 +261,9 @@ impl Growing {
                 Growth::Growing => {}
             }
             let now = Instant::now();
-            if s.written != seen {
-                // Still arriving, only not up to here yet (a seek ahead, an index at the end).
+            if s.written != seen || !s.begun {
+                // Still arriving, only not up to here yet (a seek ahead, an index at the end), or
+                // not begun: the download waits its turn.
                 seen = s.written;
                 deadline = now + self.stall;
             }
@@ -281,7 +291,8 @@ impl Growing {
 #[derive(Debug)]
 pub struct GrowingReader {
     growing: Arc<Growing>,
-    file: File,
+    /// Opened at the first read.
+    file: Option<File>,
     pos: u64,
     /// Where the descriptor's own offset is (saves a seek per read).
     file_pos: u64,
@@ -296,11 +307,18 @@ impl Read for GrowingReader {
         }
         let readable = self.growing.readable(self.pos, self.generation)?;
         let want = (readable - self.pos).min(buf.len() as u64) as usize;
+        let file = match &mut self.file {
+            Some(f) => f,
+            None => {
+                self.file_pos = 0;
+                self.file.insert(self.growing.open_file()?)
+            }
+        };
         if self.file_pos != self.pos {
-            self.file.seek(SeekFrom::Start(self.pos))?;
+            file.seek(SeekFrom::Start(self.pos))?;
             self.file_pos = self.pos;
         }
-        let n = self.file.read(&mut buf[..want])?;
+        let n = file.read(&mut buf[..want])?;
         if n == 0 {
             return Err(io::Error::new(
                 io::ErrorKind::UnexpectedEof,
@@ -521,6 +539,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = partial(dir.path(), b"abcdef");
         let g = Arc::new(Growing::new(&p, 6).with_stall_timeout(Duration::from_millis(50)));
+        // The stall clock runs once the writer has begun.
+        g.grew(0);
         let mut buf = [0u8; 4];
         let e = g
             .reader()

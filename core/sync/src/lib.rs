@@ -19,6 +19,6 @@ mod engine;
 mod monitor;
 
 pub use client::{Error, Result, ServerClient};
-pub use download::{DownloadOutcome, DownloadProgress, Downloader, file_matches};
+pub use download::{DownloadFeed, DownloadOutcome, DownloadProgress, Downloader, file_matches};
 pub use engine::{PAGE, SyncError, SyncProgress, SyncReport, sync_once, with_library};
 pub use monitor::{ConnectionMonitor, ConnectionState, MonitorTiming};

@@ -1,6 +1,7 @@
 //! The client core against a real server on 127.0.0.1.
 
 mod account;
+mod stream;
 mod sync;
 
 use std::sync::Arc;
