@@ -395,11 +395,14 @@ impl Core {
         // What played before stops now; the new queue starts once its first bytes are here.
         handle.send(PlayerCmd::Clear)?;
         self.send_now_playing();
-        let core = self.clone();
+        // Weak: a wait in progress does not keep a closing app alive.
+        let weak = Arc::downgrade(&self.inner);
         std::thread::Builder::new()
             .name("cnt-play-prebuffer".into())
             .spawn(move || {
                 let state = growing.wait_for(PREBUFFER_BYTES, PREBUFFER_WAIT);
+                let Some(inner) = weak.upgrade() else { return };
+                let core = Core { inner };
                 if core.slot().play_generation != generation {
                     return; // another play came meanwhile
                 }

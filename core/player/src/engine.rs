@@ -17,6 +17,11 @@
 //! (add, remove, move) take effect at its end without disturbing the join. A track that fails to open
 //! or decode yields [`PlayerEvent::TrackError`] and playback goes on with the next one.
 //!
+//! Growing files ([`QueueItem::growing`]): an entry whose download is incomplete is always opened on a
+//! helper thread; until it is open the engine writes nothing and keeps handling commands (the output
+//! pauses there; the join stays sample-exact). Once it plays, its reads happen on this thread and may
+//! block while the download is behind (up to the stall timeout): the price of keeping one thread.
+//!
 //! The clock is the output's: an event for track frame `f` fires when output frame
 //! `segment_start + (f − segment_track_start)·out_rate/in_rate` has been heard, so cues are exact on
 //! the memory and WAV sinks and follow the device's real progress.

@@ -19,6 +19,9 @@
 //!   thread (plus a short-lived helper that opens the next file ahead); commands go in over a channel,
 //!   events come out over another, and [`PlayerState`] is a snapshot kept by [`PlayerState::apply`],
 //!   which the UI may also use to mirror state from events.
+//! - Streaming: a [`QueueItem::growing`] entry is read through a [`Growing`] file that a downloader
+//!   fills (see [`source`]); decoders read only bytes already written and wait for the rest, and an
+//!   incomplete file is opened on the helper thread so the engine keeps handling commands meanwhile.
 //! - Positions are [`Position`]s (frames at a rate), never float seconds: cues and seeks are exact.
 //! - `cnt play --output`: [`render_to_wav`] plays files through the same engine into a WAV file and
 //!   reports, per file, codec, trims and where they came from.

@@ -10,6 +10,9 @@
 //! that a file which cannot be played gaplessly (an MP3 without a LAME tag, an MP4 whose tag contradicts
 //! its stream) is reported, never silently padded.
 //!
+//! Every decoder reads through an [`Input`] ([`open_input`]): a finished file, or a file still
+//! downloading ([`crate::Growing`]), read only where its bytes have arrived.
+//!
 //! Samples are `f32` in −1.0..1.0, interleaved. 16- and 24-bit PCM fit exactly in an `f32`, so lossless
 //! formats stay bit-exact through this layer.
 
@@ -151,9 +154,9 @@ pub fn open(path: &Path) -> Result<Box<dyn TrackDecoder>> {
 
 /// Opens an [`Input`] (a finished file, or one still downloading) with the right decoder. Every
 /// decoder reads through the input, so a growing file is read only where its bytes have arrived;
-/// opening waits for the bytes the container needs (for most formats the first few kilobytes; for an
-/// MP4 whose `moov` is at the end, or for Opus, whose length is the last page's granule position, the
-/// whole file).
+/// opening waits for the bytes the container needs: the first few kilobytes for FLAC, MP3 and
+/// "fast start" MP4; the whole file for an MP4 whose `moov` follows `mdat` and for Ogg (Vorbis and
+/// Opus), whose length is read from the last page's granule position.
 ///
 /// # Errors
 /// As [`open`]; a failed or stalled download is [`crate::Error::Io`] or [`crate::Error::Corrupt`]

@@ -149,3 +149,100 @@ fn the_engine_plays_growing_files_gaplessly_and_skips_a_failed_one() {
         "the growing tracks join exactly around the failed one"
     );
 }
+
+/// Waits (at most 30 s, a guard against a hang, not a speed measure) for an event matching `want`.
+fn wait_event(p: &Player, want: impl Fn(&PlayerEvent) -> bool) -> PlayerEvent {
+    loop {
+        match p.events().recv_timeout(Duration::from_secs(30)) {
+            Ok(ev) if want(&ev) => return ev,
+            Ok(_) => {}
+            Err(e) => panic!("the engine did not answer: {e}"),
+        }
+    }
+}
+
+#[test]
+fn commands_are_handled_while_the_next_entry_waits_for_its_download() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let t = tracks("44k/flac");
+    let (sink, tap) = MemorySink::gated(44_100, 2);
+    let p = Player::spawn(Box::new(sink)).expect("player");
+    // A download that has begun but delivers nothing: opening it (ahead of the join, then at the
+    // join) waits for bytes that do not come.
+    std::fs::write(dir.path().join("stalled.part"), b"").expect("partial");
+    let stalled = Arc::new(Growing::new(dir.path().join("stalled.part"), 136_756));
+    stalled.grew(0);
+    p.send(PlayerCmd::Append(vec![
+        QueueItem::new(&t[0]),
+        QueueItem::growing(dir.path().join("stalled"), Arc::clone(&stalled)),
+        QueueItem::new(&t[2]),
+    ]))
+    .expect("append");
+    p.send(PlayerCmd::Play).expect("play");
+    tap.open();
+    wait_event(&p, |e| matches!(e, PlayerEvent::TrackEnded { .. }));
+    // Track 1 is over and the engine waits for the stalled file, yet it pauses, resumes and skips.
+    p.send(PlayerCmd::Pause).expect("pause");
+    wait_event(&p, |e| {
+        *e == PlayerEvent::StatusChanged(cnt_player::PlaybackStatus::Paused)
+    });
+    p.send(PlayerCmd::Play).expect("play");
+    p.send(PlayerCmd::Next).expect("next");
+    let started = wait_event(&p, |e| matches!(e, PlayerEvent::TrackStarted { .. }));
+    let PlayerEvent::TrackStarted { info, .. } = started else {
+        unreachable!()
+    };
+    assert_eq!(info.frames, Some(99_599), "the third track plays");
+    wait_event(&p, |e| *e == PlayerEvent::QueueEnded);
+    // Track 1 and track 3 were played in full, nothing of the stalled one.
+    let frames = decode_all(&t[0]).expect("t1").1.len() / 2 + 99_599;
+    assert_eq!(tap.frames(), frames as u64);
+    assert_eq!(stalled.state(), Growth::Growing, "the download never moved");
+    stalled.fail("test over");
+}
+
+/// A growing file with only the first third of `t` there, and no more to come (a read past it
+/// stalls after 2 s); returns it with the first block decoded, or the error.
+fn open_first_third(t: &Path) -> Result<Vec<f32>, String> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let part = dir.path().join("f.part");
+    let bytes = std::fs::read(t).expect("source");
+    let cut = bytes.len() / 3;
+    std::fs::write(&part, &bytes[..cut]).expect("partial");
+    let g = Arc::new(
+        Growing::new(&part, bytes.len() as u64).with_stall_timeout(Duration::from_secs(2)),
+    );
+    g.grew(cut as u64);
+    let mut out = Vec::new();
+    let r = cnt_player::decode::open_input(&Input::growing(t, Arc::clone(&g)))
+        .and_then(|mut d| d.next_block(&mut out))
+        .map(|_| out)
+        .map_err(|e| e.to_string());
+    g.fail("test over");
+    r
+}
+
+#[test]
+fn flac_mp3_and_fast_start_mp4_start_from_the_first_bytes_ogg_and_late_moov_need_the_end() {
+    for t in [
+        &tracks("44k/flac")[0],
+        &tracks("44k/mp3_lame_vbr")[0],
+        &tracks("44k/mp3_lame_cbr")[0],
+        // `moov` before `mdat` ("fast start").
+        &tracks("44k/m4a_aac_itunsmpb")[0],
+    ] {
+        let first = open_first_third(t).unwrap_or_else(|e| panic!("{}: {e}", t.display()));
+        assert!(!first.is_empty(), "{}", t.display());
+    }
+    // Ogg keeps the length in its last page's granule position: symphonia (Vorbis) and our Opus
+    // reader read it while opening, so they wait for the end of the download.
+    // So does an MP4 whose `moov` comes after `mdat`.
+    for t in [
+        &tracks("44k/ogg_vorbis")[0],
+        &tracks("48k/opus")[0],
+        &tracks("44k/m4a_aac_editlist")[0],
+    ] {
+        let e = open_first_third(t).expect_err("waits for the last page");
+        assert!(e.contains("the download stalled"), "{}: {e}", t.display());
+    }
+}
