@@ -990,6 +990,7 @@ pub(crate) mod tests {
             vec![f.items[3]],
             "the fourth is missing"
         );
+        assert!(outcome.streaming.is_empty(), "signed out: nothing streams");
         assert_eq!(f.core.playback_state(), PlaybackState::Ready);
         // 1.5 s in: the verse (0.5 s) and the lyric (1 s) show; the gated sink holds the engine there.
         tap.allow(66_150);

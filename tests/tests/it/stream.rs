@@ -84,13 +84,19 @@ async fn play_through(core: &Core, ids: &[cnt_app::ItemId]) -> (Vec<NowPlaying>,
     let (sink, tap) = MemorySink::gated(44_100, 2);
     core.use_audio_output(Box::new(sink));
     let mut events = core.subscribe();
+    let clicked = std::time::Instant::now();
     let outcome = core.play_items(ids, 0).expect("play");
+    let returned = clicked.elapsed();
     assert_eq!(outcome.queued, 3);
     assert_eq!(outcome.streaming, ids, "all three stream");
     assert!(outcome.not_downloaded.is_empty());
     tap.open();
     let mut saw_last = false;
+    let mut first_audio = None;
     let seen = watch(&mut events, |n| {
+        if n.current.is_some() && first_audio.is_none() {
+            first_audio = Some(clicked.elapsed());
+        }
         saw_last |= n.current == Some(2);
         saw_last && n.status == PlaybackStatus::Stopped && n.current.is_none()
     })
@@ -108,6 +114,8 @@ async fn play_through(core: &Core, ids: &[cnt_app::ItemId]) -> (Vec<NowPlaying>,
         seen.iter().all(|n| n.last_error.is_none()),
         "no track error"
     );
+    // A figure for docs, never an assertion.
+    eprintln!("play_items returned after {returned:?}; first track started after {first_audio:?}");
     (seen, tap.frames())
 }
 
