@@ -154,6 +154,10 @@ pub fn PlayerBar() -> Element {
                     div { class: "now-note no-device", id: "player-no-device", role: "status", title: why.clone(),
                         {tr.t("player-no-device")}
                     }
+                } else if let Some(title) = &now.loading {
+                    div { class: "now-note loading", id: "player-loading", role: "status",
+                        {tr.t_args("player-loading", &[("title", title)])}
+                    }
                 } else if let Some(w) = &waiting {
                     div { class: "now-note", id: "player-waiting", role: "status", {w.clone()} }
                 }

@@ -50,8 +50,9 @@ pub use mpris::{MPRIS_BUS_NAME, Mpris};
 pub use network::is_metered;
 pub use playback::{PlayNote, RenderReport, RenderedTrack};
 pub use player::{
-    AudioOutput, MemorySink, MemoryTap, NowPlaying, PlayOutcome, PlaybackState, PlaybackStatus,
-    QueueEntry, RESUME_EVERY, RESUME_MIN_LENGTH_MS, RepeatMode, VerseRef, WavFormat, WavSink,
+    AudioOutput, MemorySink, MemoryTap, NowPlaying, PREBUFFER_BYTES, PlayOutcome, PlaybackState,
+    PlaybackStatus, QueueEntry, RESUME_EVERY, RESUME_MIN_LENGTH_MS, RepeatMode, VerseRef,
+    WavFormat, WavSink,
 };
 pub use reader::{BibleBook, BibleJump, Break, ChapterRow, Hit, Translation, bible_book_name};
 pub use scripture::{BUNDLED_TRANSLATION, PassageText, Verse, render_verses, verse_name};

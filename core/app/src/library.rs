@@ -281,7 +281,7 @@ impl Core {
         Ok((self.lib().storage_used()?, self.quota_bytes()))
     }
 
-    fn quota_bytes(&self) -> u64 {
+    pub(crate) fn quota_bytes(&self) -> u64 {
         self.settings()
             .storage_quota_mb
             .unwrap_or(DEFAULT_QUOTA_MB)

@@ -5,8 +5,15 @@
 //! - The output is the default sound card ([`cnt_player::DeviceOutput`]). When there is none the
 //!   core keeps [`PlaybackState::NoDevice`] with the reason and every play call answers
 //!   [`Error::Player`]; nothing panics. A later play tries the device again.
-//! - Only downloaded items play (streaming is not part of this): [`Core::play_items`] queues the
-//!   download of the others and reports them in [`PlayOutcome::not_downloaded`].
+//! - Streaming: signed in and online, [`Core::play_items`] also queues items that are not downloaded
+//!   yet. Their downloads start at once, one after another in queue order from the item to start at
+//!   (an item already streaming is joined), and the engine reads each through a
+//!   [`cnt_player::Growing`] file fed by the downloader ([`cnt_sync::DownloadFeed`]). Playback starts
+//!   once the first [`PREBUFFER_BYTES`] of the start item (or all of it) are there; meanwhile
+//!   [`NowPlaying::loading`] names it, and the caller's thread never waits. The downloads are kept
+//!   like any other (verified, in the quota). Offline or signed out, items not downloaded get their
+//!   download queued and are reported in [`PlayOutcome::not_downloaded`] and
+//!   [`NowPlaying::not_downloaded`].
 //! - An item's `cues` (LRC lines: `[mm:ss.xx]Psalm 23:1`, `[mm:ss.xx]lyric`, `[mm:ss.xx]{chord:G}`)
 //!   become its cue track; verse references are resolved to text with the bundled Bible.
 //! - The resume position is recorded ([`Core::record_play`]) every 15 s of playing, at pause, stop,
@@ -18,18 +25,21 @@
 //! It ends, and stops the engine, when the last `Core` clone is dropped.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
+use cnt_library::DownloadJob;
 use cnt_model::ids::ItemId;
 use cnt_model::sync::ItemKind;
+use cnt_model::sync::MediaRef;
 use cnt_player::cue::TimedWord;
 use cnt_player::{
-    Cue, CuePayload, CueTrack, DeviceOutput, EntryId, Lrc, Player, PlayerCmd, PlayerEvent,
-    PlayerHandle, PlayerState, Position, QueueItem, Volume,
+    Cue, CuePayload, CueTrack, DeviceOutput, EntryId, Growing, Growth, Lrc, Player, PlayerCmd,
+    PlayerEvent, PlayerHandle, PlayerState, Position, QueueItem, Volume,
 };
+use cnt_sync::{DownloadFeed, Downloader};
 
 pub use cnt_player::{
     AudioOutput, MemorySink, MemoryTap, PlaybackStatus, RepeatMode, VerseRef, WavFormat, WavSink,
@@ -43,6 +53,14 @@ pub const RESUME_EVERY: Duration = Duration::from_secs(15);
 /// Items at least this long (ms) resume where they were left, whatever their kind (a sermon filed
 /// as a track); shorter songs start from the beginning.
 pub const RESUME_MIN_LENGTH_MS: u64 = 10 * 60 * 1000;
+
+/// Bytes of a streamed item that must be there before it starts playing (or the whole file, when
+/// smaller): about 8 s of a 256 kbit/s MP3, 1.5 s of CD-quality FLAC.
+pub const PREBUFFER_BYTES: u64 = 256 * 1024;
+
+/// Longest wait for the prebuffer; after it the engine starts anyway (its own reads wait for bytes,
+/// and a download that stalls becomes a track error).
+const PREBUFFER_WAIT: Duration = Duration::from_secs(30);
 
 /// Whether the app can play at all.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -102,8 +120,11 @@ pub struct NowPlaying {
     /// The last track or output error.
     pub last_error: Option<String>,
     /// Titles the last play could not include because they are not downloaded yet (their
-    /// download is queued).
+    /// download is queued): offline or signed out.
     pub not_downloaded: Vec<String>,
+    /// The title being loaded (streamed, waiting for its first bytes) before it starts playing;
+    /// cleared when its audio starts or it fails.
+    pub loading: Option<String>,
 }
 
 impl Default for NowPlaying {
@@ -123,6 +144,7 @@ impl Default for NowPlaying {
             chord: None,
             last_error: None,
             not_downloaded: Vec::new(),
+            loading: None,
         }
     }
 }
@@ -139,8 +161,11 @@ impl NowPlaying {
 pub struct PlayOutcome {
     /// How many items were queued to play.
     pub queued: usize,
-    /// Items that are not downloaded yet: their download was queued, they are not in the queue.
+    /// Items that are not downloaded yet and cannot stream (offline or signed out): their download
+    /// was queued, they are not in the queue.
     pub not_downloaded: Vec<ItemId>,
+    /// Items in the queue that play while they download.
+    pub streaming: Vec<ItemId>,
 }
 
 /// The core's player: output state, the engine handle, what each queued file is.
@@ -161,6 +186,33 @@ pub(crate) struct PlayerSlot {
     shuffle: bool,
     repeat: RepeatMode,
     volume: Option<f32>,
+    // The title waiting for its prebuffer.
+    loading: Option<String>,
+    // Bumped by every play: a prebuffer wait that finds another play started gives up.
+    play_generation: u64,
+    // Files downloading to be played, by hash: a later play of the same file joins them.
+    streams: HashMap<String, Arc<Growing>>,
+}
+
+/// The player's growing file, fed by the downloader.
+struct Feed(Arc<Growing>);
+
+impl DownloadFeed for Feed {
+    fn written(&self, written: u64) {
+        self.0.grew(written);
+    }
+
+    fn restarted(&self) {
+        self.0.restarted();
+    }
+
+    fn complete(&self, path: &Path) {
+        self.0.complete(path);
+    }
+
+    fn failed(&self, reason: &str) {
+        self.0.fail(reason);
+    }
 }
 
 impl std::fmt::Debug for PlayerSlot {
@@ -238,44 +290,54 @@ impl Core {
         }
     }
 
-    /// Replaces the queue with the downloaded ones of `items` and plays from `items[start]` (or
-    /// the first downloaded item after it). Items not downloaded get their download queued.
+    /// Replaces the queue with `items` and plays from `items[start]`. Downloaded items play from
+    /// their file; the others, when signed in and online, play while they download (see the module
+    /// docs); offline or signed out they are left out and their download is queued. Returns at
+    /// once: when the start item streams, playback begins on a helper thread once its first bytes
+    /// are there ([`NowPlaying::loading`] meanwhile).
     ///
     /// # Errors
     /// [`Error::Player`] with "no audio device" when there is no sound card (the state says so
     /// too), [`Error::Library`].
     pub fn play_items(&self, items: &[ItemId], start: usize) -> Result<PlayOutcome> {
+        let runtime = tokio::runtime::Handle::try_current().ok();
+        let can_stream =
+            runtime.is_some() && self.account().is_some() && self.connection().is_online();
+        let downloader = Downloader::new(self.media_dir(), self.quota_bytes());
         let mut outcome = PlayOutcome::default();
         let mut queue = Vec::new();
         let mut entries = Vec::new();
         let mut start_at = None;
         let mut missing = Vec::new();
+        // (queue index, job, growing file, whether this play starts its download)
+        let mut streams: Vec<(usize, DownloadJob, Arc<Growing>, bool)> = Vec::new();
         for (i, id) in items.iter().enumerate() {
             let Some(item) = self.item(*id)? else {
                 continue;
             };
-            match self.offline_file(*id)? {
-                Some(path) => {
-                    if i >= start && start_at.is_none() {
-                        start_at = Some(queue.len());
+            let (path, growing) = match (self.offline_file(*id)?, &item.media) {
+                (Some(path), _) => (path, None),
+                (None, Some(media)) if can_stream => {
+                    if let Err(e) = self.download(*id, false) {
+                        tracing::info!("playback: cannot queue the download of {id}: {e}");
                     }
-                    let mut q = QueueItem::new(path.clone());
-                    if let Some(text) = item.cues.as_deref() {
-                        q = q.with_cues(self.cue_track(text));
-                    }
-                    queue.push(q);
-                    entries.push((
-                        path,
-                        QueueEntry {
-                            item: *id,
-                            title: item.title.clone(),
-                            artist: item.subtitle.clone().or(item.album_title.clone()),
-                            duration_ms: item.duration_ms,
-                            artwork: item.artwork.as_ref().map(|m| m.hash.clone()),
+                    let (growing, fresh) = self.stream_of(&downloader, media);
+                    streams.push((
+                        queue.len(),
+                        DownloadJob {
+                            item_id: *id,
+                            hash: media.hash.clone(),
+                            size: media.size,
+                            bytes_done: 0,
+                            attempts: 0,
                         },
+                        Arc::clone(&growing),
+                        fresh,
                     ));
+                    outcome.streaming.push(*id);
+                    (downloader.path_of(&media.hash), Some(growing))
                 }
-                None => {
+                (None, _) => {
                     if item.media.is_some()
                         && let Err(e) = self.download(*id, false)
                     {
@@ -283,35 +345,187 @@ impl Core {
                     }
                     outcome.not_downloaded.push(*id);
                     missing.push(item.title.clone());
+                    continue;
                 }
+            };
+            if i >= start && start_at.is_none() {
+                start_at = Some(queue.len());
             }
+            let mut q = match growing {
+                Some(g) => QueueItem::growing(path.clone(), g),
+                None => QueueItem::new(path.clone()),
+            };
+            if let Some(text) = item.cues.as_deref() {
+                q = q.with_cues(self.cue_track(text));
+            }
+            queue.push(q);
+            entries.push((
+                path,
+                QueueEntry {
+                    item: *id,
+                    title: item.title.clone(),
+                    artist: item.subtitle.clone().or(item.album_title.clone()),
+                    duration_ms: item.duration_ms,
+                    artwork: item.artwork.as_ref().map(|m| m.hash.clone()),
+                },
+            ));
         }
         outcome.queued = queue.len();
         let start_ids: Vec<ItemId> = entries.iter().map(|(_, e)| e.item).collect();
-        self.slot().not_downloaded = missing;
+        let start_at = start_at.unwrap_or(0);
+        {
+            let mut slot = self.slot();
+            slot.not_downloaded = missing;
+            slot.loading = None;
+            slot.play_generation += 1;
+        }
         if queue.is_empty() {
             self.send_now_playing();
             return Ok(outcome);
         }
         let handle = self.ensure_player()?;
-        {
+        // Downloads in queue order, beginning with the item to start at.
+        streams.sort_by_key(|(index, ..)| (*index < start_at, *index));
+        let waiting = streams
+            .iter()
+            .find(|(index, ..)| *index == start_at)
+            .map(|(_, _, g, _)| Arc::clone(g))
+            .filter(|g| g.state() == Growth::Growing && g.written() < PREBUFFER_BYTES);
+        if let Some(rt) = runtime {
+            let jobs: Vec<_> = streams
+                .into_iter()
+                .filter(|(.., fresh)| *fresh)
+                .map(|(_, job, g, _)| (job, g))
+                .collect();
+            if !jobs.is_empty() {
+                let core = self.clone();
+                rt.spawn(async move { core.stream_downloads(downloader, jobs).await });
+            }
+        }
+        let generation = {
             let mut slot = self.slot();
             slot.by_path.extend(entries);
-        }
-        let start_index = start_at.unwrap_or(0);
-        let resume = match start_ids.get(start_index) {
+            if waiting.is_some() {
+                slot.loading = queue
+                    .get(start_at)
+                    .and_then(|q| slot.by_path.get(&q.path))
+                    .map(|e| e.title.clone());
+            }
+            slot.play_generation
+        };
+        // Where the start item picks up (episodes, long items), asked right after the jump so that
+        // nothing of its beginning is heard.
+        let resume = match start_ids.get(start_at) {
             Some(id) => self.resume_at(*id)?.map(|ms| (*id, ms)),
             None => None,
         };
         self.slot().resume_hint = resume;
+        let start = move |handle: &PlayerHandle| -> Result<()> {
+            handle.send(PlayerCmd::Jump(start_at))?;
+            if let Some((_, ms)) = resume {
+                handle.send(PlayerCmd::Seek(Position::from_millis(ms)))?;
+            }
+            handle.send(PlayerCmd::Play)?;
+            Ok(())
+        };
+        let Some(growing) = waiting else {
+            handle.send(PlayerCmd::Clear)?;
+            handle.send(PlayerCmd::Append(queue))?;
+            start(&handle)?;
+            return Ok(outcome);
+        };
+        // What played before stops now; the new queue starts once its first bytes are here.
         handle.send(PlayerCmd::Clear)?;
-        handle.send(PlayerCmd::Append(queue))?;
-        handle.send(PlayerCmd::Jump(start_index))?;
-        if let Some((_, ms)) = resume {
-            handle.send(PlayerCmd::Seek(Position::from_millis(ms)))?;
-        }
-        handle.send(PlayerCmd::Play)?;
+        self.send_now_playing();
+        // Weak: a wait in progress does not keep a closing app alive.
+        let weak = Arc::downgrade(&self.inner);
+        std::thread::Builder::new()
+            .name("cnt-play-prebuffer".into())
+            .spawn(move || {
+                let state = growing.wait_for(PREBUFFER_BYTES, PREBUFFER_WAIT);
+                let Some(inner) = weak.upgrade() else { return };
+                let core = Core { inner };
+                if core.slot().play_generation != generation {
+                    return; // another play came meanwhile
+                }
+                tracing::debug!("playback: prebuffer done ({state:?})");
+                let sent = handle
+                    .send(PlayerCmd::Append(queue))
+                    .map_err(Error::from)
+                    .and_then(|()| start(&handle));
+                if let Err(e) = sent {
+                    tracing::warn!("playback: {e}");
+                }
+            })
+            .map_err(|e| Error::Internal(format!("cannot start the prebuffer thread: {e}")))?;
         Ok(outcome)
+    }
+
+    /// The growing file of `media`, joined when it is already streaming; the bool says whether it is
+    /// new (its download is to be started).
+    fn stream_of(&self, downloader: &Downloader, media: &MediaRef) -> (Arc<Growing>, bool) {
+        let mut slot = self.slot();
+        if let Some(g) = slot.streams.get(&media.hash)
+            && !matches!(g.state(), Growth::Failed(_))
+        {
+            return (Arc::clone(g), false);
+        }
+        let g = Arc::new(Growing::new(downloader.partial_of(&media.hash), media.size));
+        slot.streams.insert(media.hash.clone(), Arc::clone(&g));
+        (g, true)
+    }
+
+    /// Downloads the streamed files one after another, feeding their growing files; each is kept
+    /// like any download.
+    async fn stream_downloads(
+        &self,
+        downloader: Downloader,
+        jobs: Vec<(DownloadJob, Arc<Growing>)>,
+    ) {
+        let token = match self.account() {
+            Some(account) => self.access_token_for(&account).await,
+            None => Err(Error::NotSignedIn),
+        };
+        let events = self.inner.events.clone();
+        let mut report = |p: cnt_sync::DownloadProgress| {
+            let _ = events.send(CoreEvent::Download(p));
+        };
+        for (job, growing) in jobs {
+            let result = match &token {
+                Ok(token) => {
+                    let library = Arc::clone(&self.inner.library);
+                    downloader
+                        .download_with(
+                            &self.inner.client,
+                            token,
+                            &library,
+                            &job,
+                            &mut report,
+                            Some(&Feed(Arc::clone(&growing))),
+                        )
+                        .await
+                        .map_err(|e| e.to_string())
+                }
+                Err(e) => {
+                    growing.fail(e.to_string());
+                    Err(e.to_string())
+                }
+            };
+            match result {
+                Ok(outcome) => tracing::debug!("streamed download of {}: {outcome:?}", job.hash),
+                Err(e) => tracing::info!("streamed download of {}: {e}", job.hash),
+            }
+            let mut slot = self.slot();
+            if slot
+                .streams
+                .get(&job.hash)
+                .is_some_and(|g| Arc::ptr_eq(g, &growing))
+            {
+                slot.streams.remove(&job.hash);
+            }
+            drop(slot);
+            let _ = self.inner.events.send(CoreEvent::LibraryChanged);
+        }
     }
 
     /// Plays when paused or stopped, pauses when playing.
@@ -576,6 +790,7 @@ fn view(slot: &PlayerSlot, state: Option<&PlayerState>) -> NowPlaying {
         shuffle: slot.shuffle,
         repeat: slot.repeat,
         volume_percent: percent(slot.volume.unwrap_or(1.0)),
+        loading: slot.loading.clone(),
         ..NowPlaying::default()
     };
     let Some(state) = state else {
@@ -722,6 +937,15 @@ fn drain(weak: Weak<Inner>, player: Player) {
                 let core = Core { inner };
                 let state = player.state();
                 resume.follow(&core, &ev, &state);
+                if matches!(
+                    ev,
+                    PlayerEvent::TrackStarted { .. }
+                        | PlayerEvent::TrackError { .. }
+                        | PlayerEvent::QueueEnded
+                ) {
+                    // The streamed item's audio started (or it failed): no longer loading.
+                    core.slot().loading = None;
+                }
                 if let PlayerEvent::OutputError(e) = &ev {
                     tracing::warn!("audio output: {e}");
                 }
@@ -898,6 +1122,7 @@ pub(crate) mod tests {
             vec![f.items[3]],
             "the fourth is missing"
         );
+        assert!(outcome.streaming.is_empty(), "signed out: nothing streams");
         assert_eq!(f.core.playback_state(), PlaybackState::Ready);
         // 1.5 s in: the verse (0.5 s) and the lyric (1 s) show; the gated sink holds the engine there.
         tap.allow(66_150);

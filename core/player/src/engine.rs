@@ -17,6 +17,11 @@
 //! (add, remove, move) take effect at its end without disturbing the join. A track that fails to open
 //! or decode yields [`PlayerEvent::TrackError`] and playback goes on with the next one.
 //!
+//! Growing files ([`QueueItem::growing`]): an entry whose download is incomplete is always opened on a
+//! helper thread; until it is open the engine writes nothing and keeps handling commands (the output
+//! pauses there; the join stays sample-exact). Once it plays, its reads happen on this thread and may
+//! block while the download is behind (up to the stall timeout): the price of keeping one thread.
+//!
 //! The clock is the output's: an event for track frame `f` fires when output frame
 //! `segment_start + (f − segment_track_start)·out_rate/in_rate` has been heard, so cues are exact on
 //! the memory and WAV sinks and follow the device's real progress.
@@ -32,6 +37,7 @@ use crate::cue::{Cue, CuePayload, CueTrack, Showing, VerseRef};
 use crate::decode::{self, TrackDecoder, TrackInfo};
 use crate::output::AudioOutput;
 use crate::resample::Resample;
+use crate::source::{Growing, Input};
 use crate::{Error, Position, Result, Volume};
 
 /// A queue entry's identity: stable while the queue is edited.
@@ -39,12 +45,26 @@ use crate::{Error, Position, Result, Volume};
 pub struct EntryId(pub u64);
 
 /// Something to play.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct QueueItem {
     /// The file.
     pub path: PathBuf,
     /// Cues (verses, lyrics, chords) for this file.
     pub cues: Option<CueTrack>,
+    /// Set when the file is still downloading: it is read through this (see [`Growing`]).
+    pub growing: Option<Arc<Growing>>,
+}
+
+impl PartialEq for QueueItem {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path
+            && self.cues == other.cues
+            && match (&self.growing, &other.growing) {
+                (None, None) => true,
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            }
+    }
 }
 
 impl QueueItem {
@@ -53,6 +73,26 @@ impl QueueItem {
         QueueItem {
             path: path.into(),
             cues: None,
+            growing: None,
+        }
+    }
+
+    /// A file that is still downloading: `path` names it (messages, format hint), the bytes are read
+    /// through `growing` as they arrive. While it is incomplete the engine opens it on a helper
+    /// thread, so a slow download never holds up commands.
+    pub fn growing(path: impl Into<PathBuf>, growing: Arc<Growing>) -> Self {
+        QueueItem {
+            path: path.into(),
+            cues: None,
+            growing: Some(growing),
+        }
+    }
+
+    /// What the decoder opens.
+    pub fn input(&self) -> Input {
+        Input {
+            path: self.path.clone(),
+            growing: self.growing.clone(),
         }
     }
 
@@ -537,11 +577,52 @@ struct Incoming {
     mid_out: u64,
 }
 
-/// A decoder being opened ahead of time on a helper thread, for the entry expected next.
+/// A decoder being opened on a helper thread: ahead of time for the entry expected next, or for a
+/// file still downloading.
 struct Prepared {
     id: EntryId,
     path: PathBuf,
     handle: JoinHandle<Result<Box<dyn TrackDecoder>>>,
+}
+
+impl Prepared {
+    fn spawn(id: EntryId, item: &QueueItem) -> Option<Prepared> {
+        let input = item.input();
+        std::thread::Builder::new()
+            .name("cnt-player-open".into())
+            .spawn(move || decode::open_input(&input))
+            .ok()
+            .map(|handle| Prepared {
+                id,
+                path: item.path.clone(),
+                handle,
+            })
+    }
+
+    fn join(self) -> Result<Box<dyn TrackDecoder>> {
+        let path = self.path;
+        self.handle
+            .join()
+            .unwrap_or_else(|_| Err(Error::corrupt(&path, "the decoder failed while opening")))
+    }
+}
+
+/// The entry to play now, while its file is opened on a helper thread (it is still downloading):
+/// the engine keeps handling commands meanwhile.
+struct Opening {
+    prepared: Prepared,
+    /// Its queue index when the open began (used if the entry was removed meanwhile).
+    index: usize,
+    /// Entries tried so far in this start (failures move on; a full round ends the queue).
+    tried: usize,
+    /// A seek asked while it opened (e.g. a resume position), made once it is open.
+    seek: Option<Position>,
+}
+
+/// An entry's decoder: here now, or still opening on a helper thread.
+enum Opened {
+    Now(Result<Box<dyn TrackDecoder>>),
+    Later(Prepared),
 }
 
 /// How long before a track's end the next one is opened ahead.
@@ -608,6 +689,8 @@ struct Engine {
     resampler: Option<(u32, Resample)>,
     /// The next entry's decoder, opened ahead.
     prepared: Option<Prepared>,
+    /// The entry that should play now, still opening (a file still downloading).
+    opening: Option<Opening>,
     /// Output frames the input consumed so far will produce.
     out_cursor: u64,
     rs_base: u64,
@@ -664,6 +747,7 @@ impl Engine {
             crossfade_tried: None,
             resampler: None,
             prepared: None,
+            opening: None,
             out_cursor: 0,
             rs_base: 0,
             rs_in: 0,
@@ -681,7 +765,7 @@ impl Engine {
 
     fn run(mut self) {
         loop {
-            let cmd = if self.status == PlaybackStatus::Playing {
+            let cmd = if self.status == PlaybackStatus::Playing && self.opening.is_none() {
                 match self.rx.try_recv() {
                     Ok(c) => Some(c),
                     Err(TryRecvError::Empty) => None,
@@ -689,14 +773,15 @@ impl Engine {
                 }
             } else {
                 self.release_events();
-                if self.pending.is_empty() {
+                if self.pending.is_empty() && self.opening.is_none() {
                     // Nothing to play and nothing waiting to be heard: sleep until a command comes.
                     match self.rx.recv() {
                         Ok(c) => Some(c),
                         Err(_) => break,
                     }
                 } else {
-                    // A device is still playing out what was written: look again shortly.
+                    // A device is still playing out what was written, or a file is being opened:
+                    // look again shortly.
                     match self.rx.recv_timeout(Duration::from_millis(20)) {
                         Ok(c) => Some(c),
                         Err(RecvTimeoutError::Timeout) => None,
@@ -945,6 +1030,15 @@ impl Engine {
     }
 
     fn pause(&mut self) {
+        if self.status == PlaybackStatus::Playing
+            && self.current.is_none()
+            && self.opening.is_some()
+        {
+            // Nothing is sounding yet: no fade to make.
+            self.out.pause();
+            self.set_status(PlaybackStatus::Paused);
+            return;
+        }
         if self.status == PlaybackStatus::Playing && self.current.is_some() {
             self.fade = Some(Fade::Out {
                 done: 0,
@@ -957,6 +1051,7 @@ impl Engine {
         self.drop_unheard();
         self.incoming = None;
         self.prepared = None;
+        self.opening = None;
         // Stopping drops what the resampler holds: its tail would be heard after the stop.
         self.resampler = None;
         self.out.discard_buffered();
@@ -969,7 +1064,11 @@ impl Engine {
     }
 
     fn current_index(&self) -> Option<usize> {
-        let id = self.current.as_ref().map(|c| c.id)?;
+        let id = self
+            .current
+            .as_ref()
+            .map(|c| c.id)
+            .or_else(|| self.opening.as_ref().map(|o| o.prepared.id))?;
         self.queue.iter().position(|e| e.id == id)
     }
 
@@ -1073,6 +1172,7 @@ impl Engine {
     fn jump_to(&mut self, index: Option<usize>) {
         self.drop_unheard();
         self.incoming = None;
+        self.opening = None;
         self.out.discard_buffered();
         self.resampler = None;
         self.current = None;
@@ -1148,6 +1248,13 @@ impl Engine {
     }
 
     fn seek(&mut self, to: Position) {
+        if self.current.is_none()
+            && let Some(o) = self.opening.as_mut()
+        {
+            // Still opening (downloading): seek once it is open.
+            o.seek = Some(to);
+            return;
+        }
         let Some(cur) = self.current.as_mut() else {
             return;
         };
@@ -1232,15 +1339,24 @@ impl Engine {
         self.resync_cursor();
     }
 
-    /// The decoder for entry `id`: the one opened ahead if it is for this entry and file, else opened now.
-    fn open_entry(&mut self, id: EntryId, path: &std::path::Path) -> Result<Box<dyn TrackDecoder>> {
+    /// The decoder for entry `id`: the one opened ahead if it is for this entry and file, else opened
+    /// now. A file still downloading is opened on a helper thread ([`Opened::Later`]) so that the
+    /// engine never waits on the network here: its header may not have arrived yet.
+    fn open_entry(&mut self, id: EntryId, item: &QueueItem) -> Opened {
         match self.prepared.take() {
-            Some(p) if p.id == id && p.path == path => p
-                .handle
-                .join()
-                .unwrap_or_else(|_| Err(Error::corrupt(path, "the decoder failed while opening"))),
+            Some(p) if p.id == id && p.path == item.path => {
+                if item.growing.is_some() && !p.handle.is_finished() {
+                    Opened::Later(p)
+                } else {
+                    Opened::Now(p.join())
+                }
+            }
             // Not the one expected (the queue changed): the helper finishes on its own and is dropped.
-            _ => decode::open(path),
+            _ if item.input().is_incomplete() => match Prepared::spawn(id, item) {
+                Some(p) => Opened::Later(p),
+                None => Opened::Now(decode::open_input(&item.input())),
+            },
+            _ => Opened::Now(decode::open_input(&item.input())),
         }
     }
 
@@ -1288,19 +1404,18 @@ impl Engine {
         let Some(i) = self.peek_next() else {
             return;
         };
-        let (id, path) = (self.queue[i].id, self.queue[i].item.path.clone());
-        let p = path.clone();
-        if let Ok(handle) = std::thread::Builder::new()
-            .name("cnt-player-open".into())
-            .spawn(move || decode::open(&p))
-        {
-            self.prepared = Some(Prepared { id, path, handle });
-        }
+        let (id, item) = (self.queue[i].id, self.queue[i].item.clone());
+        self.prepared = Prepared::spawn(id, &item);
     }
 
     /// Opens the entry at `index` (or the next ones that work) and makes it current.
-    fn start_at(&mut self, mut index: usize) {
-        let mut tried = 0;
+    fn start_at(&mut self, index: usize) {
+        self.start_trying(index, 0);
+    }
+
+    /// [`Engine::start_at`], `tried` entries into the attempt.
+    fn start_trying(&mut self, mut index: usize, mut tried: usize) {
+        self.opening = None;
         loop {
             if tried > self.queue.len() || index >= self.queue.len() {
                 self.queue_end();
@@ -1308,75 +1423,135 @@ impl Engine {
             }
             tried += 1;
             let (id, item) = (self.queue[index].id, self.queue[index].item.clone());
-            match self.open_entry(id, &item.path) {
-                Ok(decoder) => {
-                    let info = decoder.info().clone();
-                    if self
-                        .resampler
-                        .as_ref()
-                        .is_some_and(|(r, _)| *r != info.rate)
-                    {
-                        self.flush_resampler();
-                    }
-                    let at = self.out_cursor;
-                    self.segment = Some(Segment {
-                        out_start: at,
-                        track_start: 0,
-                        in_rate: info.rate,
-                    });
-                    self.next_position_event = at;
-                    self.schedule(
-                        at,
-                        PlayerEvent::TrackStarted {
-                            entry: id,
-                            info: info.clone(),
-                            output_frame: at,
-                        },
-                    );
-                    // A new track starts with empty lanes; its cues fill them from its first sample.
-                    self.schedule(
-                        at,
-                        PlayerEvent::Showing {
-                            entry: id,
-                            showing: Showing::default(),
-                        },
-                    );
-                    if let decode::TrimSource::Unavailable(reason) = &info.gapless.source {
-                        self.schedule(
-                            at,
-                            PlayerEvent::NotGapless {
-                                entry: id,
-                                reason: reason.clone(),
-                            },
-                        );
-                    }
-                    let gain = self.replay_gain.factor(&info, self.shuffle);
-                    self.current = Some(Current {
-                        id,
-                        decoder,
-                        info,
-                        pos: 0,
-                        gain,
-                        cues: item.cues,
+            let result = match self.open_entry(id, &item) {
+                Opened::Now(r) => r,
+                Opened::Later(prepared) => {
+                    self.opening = Some(Opening {
+                        prepared,
+                        index,
+                        tried,
+                        seek: None,
                     });
                     return;
                 }
-                Err(e) => {
-                    let at = self.out_cursor;
+            };
+            match self.begin_entry(id, item, result) {
+                Some(next) => index = next,
+                None => return,
+            }
+        }
+    }
+
+    /// While the entry to play is opening on a helper thread: once it is open, it starts (or, if it
+    /// failed, the next one is tried). Until then nothing is written; commands keep being handled.
+    fn poll_opening(&mut self) {
+        let Some(o) = self.opening.take() else {
+            return;
+        };
+        if !o.prepared.handle.is_finished() {
+            self.opening = Some(o);
+            return;
+        }
+        let id = o.prepared.id;
+        let seek = o.seek;
+        let result = o.prepared.join();
+        match self.queue.iter().position(|e| e.id == id) {
+            Some(index) => {
+                let item = self.queue[index].item.clone();
+                match self.begin_entry(id, item, result) {
+                    Some(next) => self.start_trying(next, o.tried),
+                    None => {
+                        if let Some(to) = seek
+                            && self.current.as_ref().is_some_and(|c| c.id == id)
+                        {
+                            self.seek(to);
+                        }
+                    }
+                }
+            }
+            // Removed while it opened: the entry that took its place plays.
+            None if o.index < self.queue.len() => self.start_trying(o.index, o.tried),
+            None => self.queue_end(),
+        }
+    }
+
+    /// Makes an opened entry current, or reports its error; returns the index to try next after an
+    /// error (`None`: started, or nothing left).
+    fn begin_entry(
+        &mut self,
+        id: EntryId,
+        item: QueueItem,
+        result: Result<Box<dyn TrackDecoder>>,
+    ) -> Option<usize> {
+        match result {
+            Ok(decoder) => {
+                let info = decoder.info().clone();
+                if self
+                    .resampler
+                    .as_ref()
+                    .is_some_and(|(r, _)| *r != info.rate)
+                {
+                    self.flush_resampler();
+                }
+                let at = self.out_cursor;
+                self.segment = Some(Segment {
+                    out_start: at,
+                    track_start: 0,
+                    in_rate: info.rate,
+                });
+                self.next_position_event = at;
+                self.schedule(
+                    at,
+                    PlayerEvent::TrackStarted {
+                        entry: id,
+                        info: info.clone(),
+                        output_frame: at,
+                    },
+                );
+                // A new track starts with empty lanes; its cues fill them from its first sample.
+                self.schedule(
+                    at,
+                    PlayerEvent::Showing {
+                        entry: id,
+                        showing: Showing::default(),
+                    },
+                );
+                if let decode::TrimSource::Unavailable(reason) = &info.gapless.source {
                     self.schedule(
                         at,
-                        PlayerEvent::TrackError {
+                        PlayerEvent::NotGapless {
                             entry: id,
-                            path: item.path.clone(),
-                            error: e.to_string(),
+                            reason: reason.clone(),
                         },
                     );
-                    match self.following(Some(index), false) {
-                        Some(n) => index = n,
-                        None => {
-                            self.queue_end();
-                            return;
-                        }
+                }
+                let gain = self.replay_gain.factor(&info, self.shuffle);
+                self.current = Some(Current {
+                    id,
+                    decoder,
+                    info,
+                    pos: 0,
+                    gain,
+                    cues: item.cues,
+                });
+                None
+            }
+            Err(e) => {
+                let at = self.out_cursor;
+                self.schedule(
+                    at,
+                    PlayerEvent::TrackError {
+                        entry: id,
+                        path: item.path.clone(),
+                        error: e.to_string(),
+                    },
+                );
+                let index = self.queue.iter().position(|e| e.id == id);
+                match self.following(index, false) {
+                    Some(n) => Some(n),
+                    None => {
+                        self.queue_end();
+                        None
                     }
                 }
             }
@@ -1406,6 +1581,10 @@ impl Engine {
     }
 
     fn produce(&mut self) {
+        if self.opening.is_some() {
+            self.poll_opening();
+            return;
+        }
         if self.current.is_none() {
             let next = self.following(None, false);
             match next {
@@ -1581,9 +1760,15 @@ impl Engine {
             return;
         };
         let (nid, item) = (self.queue[index].id, self.queue[index].item.clone());
-        // A file that fails here is reported when it is reached the ordinary way.
-        let Ok(decoder) = self.open_entry(nid, &item.path) else {
-            return;
+        // A file that fails here is reported when it is reached the ordinary way; one still opening
+        // (downloading) is not waited for: that join stays gapless without a crossfade.
+        let decoder = match self.open_entry(nid, &item) {
+            Opened::Now(Ok(d)) => d,
+            Opened::Now(Err(_)) => return,
+            Opened::Later(p) => {
+                self.prepared = Some(p);
+                return;
+            }
         };
         let info = decoder.info().clone();
         if info.rate != self.rate || info.frames.is_none_or(|n| n < remaining) {

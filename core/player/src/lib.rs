@@ -19,6 +19,9 @@
 //!   thread (plus a short-lived helper that opens the next file ahead); commands go in over a channel,
 //!   events come out over another, and [`PlayerState`] is a snapshot kept by [`PlayerState::apply`],
 //!   which the UI may also use to mirror state from events.
+//! - Streaming: a [`QueueItem::growing`] entry is read through a [`Growing`] file that a downloader
+//!   fills (see [`source`]); decoders read only bytes already written and wait for the rest, and an
+//!   incomplete file is opened on the helper thread so the engine keeps handling commands meanwhile.
 //! - Positions are [`Position`]s (frames at a rate), never float seconds: cues and seeks are exact.
 //! - `cnt play --output`: [`render_to_wav`] plays files through the same engine into a WAV file and
 //!   reports, per file, codec, trims and where they came from.
@@ -33,6 +36,7 @@ pub mod lrc;
 pub mod output;
 mod render;
 mod resample;
+pub mod source;
 mod units;
 
 pub use cue::{Cue, CueKind, CuePayload, CueTrack, Showing, VerseRef};
@@ -45,4 +49,5 @@ pub use error::{Error, Result};
 pub use lrc::Lrc;
 pub use output::{AudioOutput, DeviceOutput, MemorySink, MemoryTap, WavFormat, WavSink};
 pub use render::{RenderOptions, RenderReport, RenderedTrack, render_to_memory, render_to_wav};
+pub use source::{Growing, Growth, Input};
 pub use units::{Position, Volume};

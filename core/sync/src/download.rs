@@ -11,6 +11,13 @@
 //!   [`Downloader::max_attempts`]; then it shows as failed, and the rest of the queue goes on.
 //! - **Quota**: before fetching, least recently used unpinned downloads are evicted to make room
 //!   ([`Library::evict_for`]); if pinned items alone fill the quota, the item fails with that reason.
+//! - **One writer per file**: the partial file is locked (an advisory `flock`) while it is fetched,
+//!   verified and renamed, so a background download and a play-while-downloading of the same file
+//!   never write it together; the second one waits, then finds the file done.
+//! - **Streaming**: [`Downloader::download_with`] reports each flushed chunk to a [`DownloadFeed`]
+//!   (the app's glue into the player's growing file), then the verified file in place, or the failure.
+//!   cnt-sync knows nothing of playback: the feed is a trait, so this crate stays free of the player
+//!   and its native audio dependencies.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -44,6 +51,21 @@ pub enum DownloadOutcome {
     Failed(String),
 }
 
+/// Told about a file's bytes as they land, so that it can be played while it downloads.
+///
+/// Calls come from the downloading task, in order: `written` (growing), perhaps `restarted` once
+/// before any `written`, then exactly one of `complete` or `failed`.
+pub trait DownloadFeed: Send + Sync {
+    /// Bytes `0..written` of the partial file are on disk (flushed: another descriptor reads them).
+    fn written(&self, written: u64);
+    /// The server ignored the range: the partial file starts over from its first byte.
+    fn restarted(&self);
+    /// The file is verified and renamed into place at `path`.
+    fn complete(&self, path: &Path);
+    /// The download failed this time; `reason` is for the user.
+    fn failed(&self, reason: &str);
+}
+
 /// Fetches queued downloads into a media folder.
 #[derive(Clone, Debug)]
 pub struct Downloader {
@@ -70,7 +92,9 @@ impl Downloader {
         self.media_dir.join(hash)
     }
 
-    fn partial_of(&self, hash: &str) -> PathBuf {
+    /// Where the file with `hash` arrives before it is verified (read it only through a lock-aware
+    /// reader such as the player's growing file: it may be truncated when a download starts over).
+    pub fn partial_of(&self, hash: &str) -> PathBuf {
         self.media_dir.join("partial").join(format!("{hash}.part"))
     }
 
@@ -114,6 +138,48 @@ impl Downloader {
         job: &DownloadJob,
         progress: &mut (dyn FnMut(DownloadProgress) + Send),
     ) -> Result<DownloadOutcome, SyncError> {
+        self.download_with(client, access_token, library, job, progress, None)
+            .await
+    }
+
+    /// [`Downloader::download`], reporting the file's growth to `feed` (to play it while it
+    /// arrives): every chunk is flushed to the partial file before it is reported; `complete` comes
+    /// after the SHA-256 check and the rename (a reader's open descriptor survives the rename), and
+    /// any other end is `failed` with its reason.
+    ///
+    /// # Errors
+    /// As [`Downloader::download`] (the feed is told `failed` too).
+    pub async fn download_with(
+        &self,
+        client: &ServerClient,
+        access_token: &str,
+        library: &Arc<Mutex<Library>>,
+        job: &DownloadJob,
+        progress: &mut (dyn FnMut(DownloadProgress) + Send),
+        feed: Option<&dyn DownloadFeed>,
+    ) -> Result<DownloadOutcome, SyncError> {
+        let r = self
+            .download_inner(client, access_token, library, job, progress, feed)
+            .await;
+        if let Some(feed) = feed {
+            match &r {
+                Ok(DownloadOutcome::Done) => feed.complete(&self.path_of(&job.hash)),
+                Ok(DownloadOutcome::Retrying(m) | DownloadOutcome::Failed(m)) => feed.failed(m),
+                Err(e) => feed.failed(&e.to_string()),
+            }
+        }
+        r
+    }
+
+    async fn download_inner(
+        &self,
+        client: &ServerClient,
+        access_token: &str,
+        library: &Arc<Mutex<Library>>,
+        job: &DownloadJob,
+        progress: &mut (dyn FnMut(DownloadProgress) + Send),
+        feed: Option<&dyn DownloadFeed>,
+    ) -> Result<DownloadOutcome, SyncError> {
         let hash = job.hash.clone();
         let target = self.path_of(&hash);
         if file_matches(&target, &hash).await {
@@ -134,8 +200,23 @@ impl Downloader {
             }
             Err(e) => return Err(e),
         }
+        // One writer per file: wait while another download of it runs, then see what it left. The
+        // lock is held until this function returns (fetch, verify and rename included).
+        let lock = match self.lock_partial(&hash).await {
+            Ok(lock) => lock,
+            Err(message) => return self.fail(library, &hash, &message, 1).await,
+        };
+        if file_matches(&target, &hash).await {
+            // Another download finished it while we waited; drop the empty file our lock made.
+            if lock.metadata().is_ok_and(|m| m.len() == 0) {
+                let _ = tokio::fs::remove_file(self.partial_of(&hash)).await;
+            }
+            let h = hash.clone();
+            with_library(library, move |l| l.download_done(&h)).await?;
+            return Ok(DownloadOutcome::Done);
+        }
         match self
-            .fetch(client, access_token, library, job, progress)
+            .fetch(client, access_token, library, job, progress, feed)
             .await
         {
             Ok(()) => {}
@@ -203,6 +284,34 @@ impl Downloader {
         })
     }
 
+    /// Opens (creating) the partial file of `hash` and takes its exclusive lock, waiting while another
+    /// downloader holds it. The lock lasts as long as the returned file is open.
+    async fn lock_partial(&self, hash: &str) -> Result<std::fs::File, String> {
+        let partial = self.partial_of(hash);
+        let dir = self.media_dir.join("partial");
+        tokio::fs::create_dir_all(&dir)
+            .await
+            .map_err(|e| write_error(&dir, &e))?;
+        tokio::task::spawn_blocking(move || {
+            loop {
+                let f = std::fs::OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(&partial)
+                    .map_err(|e| write_error(&partial, &e))?;
+                f.lock().map_err(|e| write_error(&partial, &e))?;
+                // The holder we waited for may have renamed or deleted that file: lock the one at
+                // the path now.
+                if same_file(&f, &partial) {
+                    return Ok(f);
+                }
+            }
+        })
+        .await
+        .map_err(|e| format!("the download task failed: {e}"))?
+    }
+
     async fn fetch(
         &self,
         client: &ServerClient,
@@ -210,6 +319,7 @@ impl Downloader {
         library: &Arc<Mutex<Library>>,
         job: &DownloadJob,
         progress: &mut (dyn FnMut(DownloadProgress) + Send),
+        feed: Option<&dyn DownloadFeed>,
     ) -> Result<(), Fetch> {
         let partial = self.partial_of(&job.hash);
         let dir = self.media_dir.join("partial");
@@ -242,6 +352,15 @@ impl Downloader {
         if !resumed {
             have = 0;
         }
+        if let Some(feed) = feed {
+            // Readers wait for bytes the server confirmed: the kept part once resuming is agreed,
+            // or nothing when it starts over.
+            if resumed {
+                feed.written(have);
+            } else {
+                feed.restarted();
+            }
+        }
         let mut file = tokio::fs::OpenOptions::new()
             .create(true)
             .write(true)
@@ -268,6 +387,14 @@ impl Downloader {
                 return Err(Fetch::Write(write_error(&partial, &e)));
             }
             have += chunk.len() as u64;
+            if let Some(feed) = feed {
+                // tokio's file hands the bytes to a blocking task: flush so that they are in the
+                // file before a reader is told so.
+                file.flush()
+                    .await
+                    .map_err(|e| Fetch::Write(write_error(&partial, &e)))?;
+                feed.written(have);
+            }
             since_report += chunk.len() as u64;
             if since_report >= 256 * 1024 {
                 since_report = 0;
@@ -305,6 +432,23 @@ fn write_error(path: &Path, e: &std::io::Error) -> String {
         )
     } else {
         format!("cannot write {}: {e}", path.display())
+    }
+}
+
+/// Whether the open file `f` is the one at `path` now.
+fn same_file(f: &std::fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (f.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (f, path);
+        true
     }
 }
 

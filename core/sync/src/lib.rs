@@ -21,6 +21,6 @@ mod monitor;
 
 pub use artwork::{ArtworkReport, MAX_ARTWORK_BYTES, artwork_path, fetch_artwork};
 pub use client::{Error, Result, ServerClient};
-pub use download::{DownloadOutcome, DownloadProgress, Downloader, file_matches};
+pub use download::{DownloadFeed, DownloadOutcome, DownloadProgress, Downloader, file_matches};
 pub use engine::{PAGE, SyncError, SyncProgress, SyncReport, sync_once, with_library};
 pub use monitor::{ConnectionMonitor, ConnectionState, MonitorTiming};

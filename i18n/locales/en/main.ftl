@@ -262,6 +262,7 @@ player-move-up = Move up
 player-move-down = Move down
 player-remove = Remove from the queue
 player-play-item = Play
+player-loading = Loading { $title }…
 player-shuffle = Shuffle
 player-repeat-off = Repeat: off
 player-repeat-all = Repeat: all

@@ -262,6 +262,7 @@ player-move-up = Subir
 player-move-down = Bajar
 player-remove = Quitar de la cola
 player-play-item = Reproducir
+player-loading = Cargando { $title }…
 player-shuffle = Aleatorio
 player-repeat-off = Repetir: no
 player-repeat-all = Repetir: todo

@@ -262,6 +262,7 @@ player-move-up = Subir
 player-move-down = Descer
 player-remove = Remover da fila
 player-play-item = Tocar
+player-loading = Carregando { $title }…
 player-shuffle = Aleatório
 player-repeat-off = Repetir: não
 player-repeat-all = Repetir: tudo

@@ -2,6 +2,7 @@
 
 mod account;
 mod player;
+mod stream;
 mod sync;
 
 use std::sync::Arc;

@@ -380,3 +380,14 @@ fn shuffle_and_repeat_show_their_state_in_the_bar() {
     assert!(html.contains(r#"data-repeat="one""#) && html.contains("Repetir: esta pista"));
     assert!(html.contains(r#"class="mode-badge""#));
 }
+
+#[test]
+fn a_streamed_item_shows_loading_until_its_audio_starts() {
+    let now = NowPlaying {
+        loading: Some("Grace upon grace".into()),
+        ..NowPlaying::default()
+    };
+    let html = render_bar(now, PlayerPanel::Closed, "pt");
+    assert!(html.contains(r#"id="player-loading""#), "{html}");
+    assert!(html.contains("Carregando Grace upon grace…"), "{html}");
+}

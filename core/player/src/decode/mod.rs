@@ -10,6 +10,9 @@
 //! that a file which cannot be played gaplessly (an MP3 without a LAME tag, an MP4 whose tag contradicts
 //! its stream) is reported, never silently padded.
 //!
+//! Every decoder reads through an [`Input`] ([`open_input`]): a finished file, or a file still
+//! downloading ([`crate::Growing`]), read only where its bytes have arrived.
+//!
 //! Samples are `f32` in −1.0..1.0, interleaved. 16- and 24-bit PCM fit exactly in an `f32`, so lossless
 //! formats stay bit-exact through this layer.
 
@@ -20,6 +23,7 @@ mod symph;
 use std::path::Path;
 
 use crate::Result;
+use crate::source::Input;
 
 /// The codec of a decoded track.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -145,11 +149,25 @@ pub trait TrackDecoder: Send {
 /// [`crate::Error::Io`] (missing, unreadable), [`crate::Error::Unsupported`] (unknown container or codec),
 /// [`crate::Error::Corrupt`] (a damaged header).
 pub fn open(path: &Path) -> Result<Box<dyn TrackDecoder>> {
+    open_input(&Input::file(path))
+}
+
+/// Opens an [`Input`] (a finished file, or one still downloading) with the right decoder. Every
+/// decoder reads through the input, so a growing file is read only where its bytes have arrived;
+/// opening waits for the bytes the container needs: the first few kilobytes for FLAC, MP3 and
+/// "fast start" MP4; the whole file for an MP4 whose `moov` follows `mdat` and for Ogg (Vorbis and
+/// Opus), whose length is read from the last page's granule position.
+///
+/// # Errors
+/// As [`open`]; a failed or stalled download is [`crate::Error::Io`] or [`crate::Error::Corrupt`]
+/// with the download's reason.
+pub fn open_input(input: &Input) -> Result<Box<dyn TrackDecoder>> {
+    let path = input.path();
     let inner: Box<dyn TrackDecoder> = guard(path, || {
-        if opus::is_opus(path)? {
-            return Ok(Box::new(opus::OpusDecoder::open(path)?) as Box<dyn TrackDecoder>);
+        if opus::is_opus(input)? {
+            return Ok(Box::new(opus::OpusDecoder::open(input)?) as Box<dyn TrackDecoder>);
         }
-        Ok(Box::new(symph::SymphDecoder::open(path)?))
+        Ok(Box::new(symph::SymphDecoder::open(input)?))
     })?;
     Ok(Box::new(Guarded {
         inner,
@@ -221,7 +239,15 @@ impl TrackDecoder for Guarded {
 /// # Errors
 /// As [`open`] and [`TrackDecoder::next_block`].
 pub fn decode_all(path: &Path) -> Result<(TrackInfo, Vec<f32>)> {
-    let mut d = open(path)?;
+    decode_all_input(&Input::file(path))
+}
+
+/// Decodes a whole [`Input`] into interleaved samples.
+///
+/// # Errors
+/// As [`open_input`] and [`TrackDecoder::next_block`].
+pub fn decode_all_input(input: &Input) -> Result<(TrackInfo, Vec<f32>)> {
+    let mut d = open_input(input)?;
     let mut out = Vec::new();
     while d.next_block(&mut out)? > 0 {}
     Ok((d.info().clone(), out))

@@ -14,10 +14,10 @@
 //! first, then iTunSMPB, and refuses a figure that contradicts the `stts` length: a tag copied from
 //! another file would otherwise cut real audio or leave silence in.
 
-use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
+use crate::source::{Input, Source};
 use crate::{Error, Result};
 
 /// What the MP4 boxes of an audio track say.
@@ -147,7 +147,7 @@ struct BoxHeader {
     end: u64,
 }
 
-fn read_header(f: &mut File, pos: u64, limit: u64) -> std::io::Result<Option<BoxHeader>> {
+fn read_header(f: &mut Source, pos: u64, limit: u64) -> std::io::Result<Option<BoxHeader>> {
     if pos + 8 > limit {
         return Ok(None);
     }
@@ -174,7 +174,7 @@ fn read_header(f: &mut File, pos: u64, limit: u64) -> std::io::Result<Option<Box
     Ok(Some(BoxHeader { kind, start, end }))
 }
 
-fn children(f: &mut File, start: u64, end: u64) -> std::io::Result<Vec<BoxHeader>> {
+fn children(f: &mut Source, start: u64, end: u64) -> std::io::Result<Vec<BoxHeader>> {
     let mut out = Vec::new();
     let mut pos = start;
     while let Some(h) = read_header(f, pos, end)? {
@@ -187,7 +187,7 @@ fn children(f: &mut File, start: u64, end: u64) -> std::io::Result<Vec<BoxHeader
     Ok(out)
 }
 
-fn payload(f: &mut File, h: &BoxHeader) -> std::io::Result<Vec<u8>> {
+fn payload(f: &mut Source, h: &BoxHeader) -> std::io::Result<Vec<u8>> {
     const MAX: u64 = 64 << 20;
     let len = h.end - h.start;
     if len > MAX {
@@ -215,12 +215,22 @@ fn be64(b: &[u8], at: usize) -> Option<u64> {
 /// # Errors
 /// [`Error::Io`] when the file cannot be read, [`Error::Corrupt`] when its boxes do not nest.
 pub fn read(path: &Path) -> Result<Mp4Gapless> {
-    let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
-    let len = f.metadata().map_err(|e| Error::io(path, e))?.len();
+    read_input(&Input::file(path))
+}
+
+/// The same through an [`Input`]: a growing file is read where its bytes have arrived; a `moov` after
+/// the media data waits for the download to reach it.
+///
+/// # Errors
+/// As [`read`].
+pub fn read_input(input: &Input) -> Result<Mp4Gapless> {
+    let path = input.path();
+    let mut f = input.open()?;
+    let len = input.byte_len()?;
     walk(&mut f, len).map_err(|e| Error::corrupt(path, format!("MP4 boxes: {e}")))
 }
 
-fn walk(f: &mut File, len: u64) -> std::io::Result<Mp4Gapless> {
+fn walk(f: &mut Source, len: u64) -> std::io::Result<Mp4Gapless> {
     let mut g = Mp4Gapless::default();
     let top = children(f, 0, len)?;
     let Some(moov) = top.iter().find(|b| &b.kind == b"moov") else {
@@ -241,7 +251,7 @@ fn walk(f: &mut File, len: u64) -> std::io::Result<Mp4Gapless> {
     Ok(g)
 }
 
-fn read_trak(f: &mut File, trak: &BoxHeader, g: &mut Mp4Gapless) -> std::io::Result<()> {
+fn read_trak(f: &mut Source, trak: &BoxHeader, g: &mut Mp4Gapless) -> std::io::Result<()> {
     let kids = children(f, trak.start, trak.end)?;
     let Some(mdia) = kids.iter().find(|b| &b.kind == b"mdia") else {
         return Ok(());
@@ -317,7 +327,7 @@ fn read_trak(f: &mut File, trak: &BoxHeader, g: &mut Mp4Gapless) -> std::io::Res
     Ok(())
 }
 
-fn read_udta(f: &mut File, udta: &BoxHeader, g: &mut Mp4Gapless) -> std::io::Result<()> {
+fn read_udta(f: &mut Source, udta: &BoxHeader, g: &mut Mp4Gapless) -> std::io::Result<()> {
     for m in children(f, udta.start, udta.end)? {
         if &m.kind != b"meta" {
             continue;

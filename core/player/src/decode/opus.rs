@@ -11,11 +11,11 @@
 //! before the target, decodes from there and discards up to the target; near the start of the stream
 //! it reopens and decodes up to the target instead.
 
-use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::{Codec, Gapless, ReplayGainTags, TrackDecoder, TrackInfo, TrimSource};
+use crate::source::{Input, Source};
 use crate::{Error, Result};
 
 /// Opus decodes at 48 kHz whatever the input rate was.
@@ -27,17 +27,24 @@ const MAX_FRAMES: usize = 5_760;
 ///
 /// # Errors
 /// [`Error::Io`] when the file cannot be opened.
-pub fn is_opus(path: &Path) -> Result<bool> {
-    let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut head = [0u8; 36];
-    let n = f.read(&mut head).map_err(|e| Error::io(path, e))?;
-    Ok(n >= 36 && &head[..4] == b"OggS" && &head[28..36] == b"OpusHead")
+pub fn is_opus(input: &Input) -> Result<bool> {
+    let path = input.path();
+    let f = input.open()?;
+    let mut head = Vec::with_capacity(36);
+    // `take` + `read_to_end`: a growing file hands out what has arrived, perhaps fewer than 36 bytes
+    // per read.
+    f.take(36)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::io(path, e))?;
+    Ok(head.len() >= 36 && &head[..4] == b"OggS" && &head[28..36] == b"OpusHead")
 }
 
-/// The last granule position in an Ogg file: read from the final page header.
-fn last_granule(path: &Path) -> Result<Option<u64>> {
-    let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
-    let len = f.metadata().map_err(|e| Error::io(path, e))?.len();
+/// The last granule position in an Ogg file: read from the final page header (a growing file waits
+/// for its last bytes here).
+fn last_granule(input: &Input) -> Result<Option<u64>> {
+    let path = input.path();
+    let mut f = input.open()?;
+    let len = input.byte_len()?;
     // A page is at most 65 307 bytes: the last page header starts within that distance of the end.
     let tail = len.min(65_307 + 27);
     f.seek(SeekFrom::Start(len - tail))
@@ -55,8 +62,9 @@ fn last_granule(path: &Path) -> Result<Option<u64>> {
 
 /// An Opus decoder.
 pub struct OpusDecoder {
+    input: Input,
     path: PathBuf,
-    reader: ogg::PacketReader<BufReader<File>>,
+    reader: ogg::PacketReader<BufReader<Source>>,
     decoder: opus::Decoder,
     serial: u32,
     info: TrackInfo,
@@ -76,8 +84,9 @@ impl OpusDecoder {
     ///
     /// # Errors
     /// [`Error::Io`], or [`Error::Corrupt`] when the headers are damaged.
-    pub fn open(path: &Path) -> Result<Self> {
-        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    pub fn open(input: &Input) -> Result<Self> {
+        let path = input.path();
+        let file = input.open()?;
         let mut reader = ogg::PacketReader::new(BufReader::new(file));
         let ogg_err = |e: ogg::OggReadError| Error::corrupt(path, format!("Ogg: {e}"));
         let head = reader
@@ -106,8 +115,8 @@ impl OpusDecoder {
             .map_err(ogg_err)?
             .ok_or_else(|| Error::corrupt(path, "no OpusTags packet"))?;
         let (title, artist, rg) = parse_tags(&tags.data);
-        let end =
-            last_granule(path)?.ok_or_else(|| Error::corrupt(path, "no final granule position"))?;
+        let end = last_granule(input)?
+            .ok_or_else(|| Error::corrupt(path, "no final granule position"))?;
         let frames = end
             .checked_sub(pre_skip)
             .ok_or_else(|| Error::corrupt(path, "final granule position is before the pre-skip"))?;
@@ -119,6 +128,7 @@ impl OpusDecoder {
         let decoder = opus::Decoder::new(OPUS_RATE, ch)
             .map_err(|e| Error::corrupt(path, format!("libopus: {e}")))?;
         Ok(OpusDecoder {
+            input: input.clone(),
             path: path.to_path_buf(),
             reader,
             decoder,
@@ -317,7 +327,7 @@ impl TrackDecoder for OpusDecoder {
         if self.seek_by_granule(frame)? {
             return Ok(());
         }
-        let mut fresh = OpusDecoder::open(&self.path)?;
+        let mut fresh = OpusDecoder::open(&self.input)?;
         fresh.skip += frame;
         fresh.remaining -= frame;
         *self = fresh;

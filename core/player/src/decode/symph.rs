@@ -8,7 +8,6 @@
 //! is bit-identical to a straight decode (tested). AAC reopens and decodes up to the target instead,
 //! because after a container seek symphonia's AAC output is not bit-identical (see `open`).
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use symphonia::core::codecs::audio::well_known::{
@@ -24,10 +23,12 @@ use symphonia::core::units::Timestamp;
 
 use super::mp4::{self, Mp4Trim};
 use super::{Codec, Gapless, ReplayGainTags, TrackDecoder, TrackInfo, TrimSource};
+use crate::source::Input;
 use crate::{Error, Result};
 
 /// A symphonia-backed decoder.
 pub struct SymphDecoder {
+    input: Input,
     path: PathBuf,
     format: Box<dyn FormatReader>,
     decoder: Box<dyn AudioDecoder>,
@@ -163,8 +164,9 @@ impl SymphDecoder {
     ///
     /// # Errors
     /// See [`super::open`].
-    pub fn open(path: &Path) -> Result<Self> {
-        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    pub fn open(input: &Input) -> Result<Self> {
+        let path = input.path();
+        let file = input.open()?;
         let mss = MediaSourceStream::new(Box::new(file), Default::default());
         let mut hint = Hint::new();
         if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
@@ -266,7 +268,7 @@ impl SymphDecoder {
                 }
             }
             Codec::Aac | Codec::Opus => {
-                let boxes = mp4::read(path)?;
+                let boxes = mp4::read_input(input)?;
                 let (trim, distrusted) = boxes.trim();
                 let total = boxes.stts_total;
                 let (source, t) = match trim {
@@ -313,6 +315,7 @@ impl SymphDecoder {
                 .time_base
                 .is_some_and(|tb| tb.numer.get() == 1 && tb.denom.get() == rate);
         Ok(SymphDecoder {
+            input: input.clone(),
             path: path.to_path_buf(),
             format,
             decoder,
@@ -490,7 +493,7 @@ impl TrackDecoder for SymphDecoder {
         if self.frames_are_ts && self.seek_by_timestamp(frame)? {
             return Ok(());
         }
-        let mut fresh = SymphDecoder::open(&self.path)?;
+        let mut fresh = SymphDecoder::open(&self.input)?;
         // `skip` is consumed before `remaining` counts, so the real length stays exact.
         fresh.skip += frame;
         if let Some(rem) = fresh.remaining.as_mut() {

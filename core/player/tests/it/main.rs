@@ -7,4 +7,5 @@ mod decode;
 mod engine;
 mod gapless;
 mod lyrics;
+mod stream;
 mod support;

@@ -165,3 +165,96 @@ async fn the_monitor_follows_the_server_going_away_and_coming_back() {
     monitor.check_now();
     wait_for(&mut rx, ConnectionState::is_online).await;
 }
+
+/// What a [`cnt_sync::DownloadFeed`] was told, in order.
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<String>>);
+
+impl cnt_sync::DownloadFeed for Recorder {
+    fn written(&self, written: u64) {
+        self.0
+            .lock()
+            .expect("lock")
+            .push(format!("written {written}"));
+    }
+
+    fn restarted(&self) {
+        self.0.lock().expect("lock").push("restarted".into());
+    }
+
+    fn complete(&self, path: &std::path::Path) {
+        self.0
+            .lock()
+            .expect("lock")
+            .push(format!("complete {}", path.display()));
+    }
+
+    fn failed(&self, reason: &str) {
+        self.0
+            .lock()
+            .expect("lock")
+            .push(format!("failed {reason}"));
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_ignores_the_range_restarts_the_growing_file() {
+    use sha2::Digest;
+    let body: Vec<u8> = (0..300_000usize).map(|b| (b % 253) as u8).collect();
+    let hash: String = sha2::Sha256::digest(&body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    // An old server (or a proxy) that answers every request with the whole file and 200.
+    let served = body.clone();
+    let app = Router::new().route(
+        "/api/v1/media/{hash}",
+        get(move || {
+            let b = served.clone();
+            async move { (StatusCode::OK, b) }
+        }),
+    );
+    let (url, _task) = serve(app).await;
+    let client = ServerClient::new(&url).expect("client");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let downloader = cnt_sync::Downloader::new(dir.path(), u64::MAX);
+    std::fs::create_dir_all(dir.path().join("partial")).expect("dir");
+    // A part kept from an earlier attempt, which the server will not resume.
+    std::fs::write(downloader.partial_of(&hash), &body[..100_000]).expect("part");
+    let library = std::sync::Arc::new(std::sync::Mutex::new(
+        cnt_library::Library::open_in_memory().expect("library"),
+    ));
+    let job = cnt_library::DownloadJob {
+        item_id: cnt_model::ids::ItemId::new(),
+        hash: hash.clone(),
+        size: body.len() as u64,
+        bytes_done: 100_000,
+        attempts: 0,
+    };
+    let feed = Recorder::default();
+    let outcome = downloader
+        .download_with(&client, "token", &library, &job, &mut |_| {}, Some(&feed))
+        .await
+        .expect("download");
+    assert_eq!(outcome, cnt_sync::DownloadOutcome::Done);
+    let calls = feed.0.lock().expect("lock").clone();
+    assert_eq!(calls[0], "restarted", "{calls:?}");
+    let sizes: Vec<u64> = calls
+        .iter()
+        .filter_map(|c| c.strip_prefix("written ")?.parse().ok())
+        .collect();
+    assert!(
+        sizes[0] < 100_000,
+        "growth starts again from the first byte: {sizes:?}"
+    );
+    assert!(sizes.windows(2).all(|w| w[0] < w[1]), "{sizes:?}");
+    assert_eq!(sizes.last(), Some(&(body.len() as u64)));
+    assert_eq!(
+        calls.last().cloned(),
+        Some(format!("complete {}", downloader.path_of(&hash).display()))
+    );
+    assert_eq!(
+        std::fs::read(downloader.path_of(&hash)).expect("file"),
+        body
+    );
+}
