@@ -7,8 +7,8 @@
 //! `SetPosition`, the properties `PlaybackStatus`, `Metadata` (`mpris:trackid`, `mpris:length`,
 //! `xesam:title`, `xesam:artist`, `xesam:album`, `mpris:artUrl` as a `file://` URL once the artwork is
 //! on the device), `Position`, `Volume`, `Shuffle` and `LoopStatus` (read and write) and the `Can*` flags. `PropertiesChanged` is
-//! sent when the status, the track, its artwork or the volume changes, and `Seeked` after a seek asked
-//! over D-Bus.
+//! sent when the status, the track, its artwork or the volume changes, and `Seeked` after every seek
+//! (asked over D-Bus, in the app's bar, or a resume), once the engine has made it.
 
 use std::collections::HashMap;
 
@@ -43,7 +43,7 @@ impl Mpris {
 }
 
 /// What the bus was last told: status, track id, length, volume, queue length.
-// Status, track id and artwork URL, duration, volume, queue length, shuffle, repeat.
+// Status, track id and artwork URL, duration, volume, queue length, shuffle, repeat, seeks.
 type Shown = (
     PlaybackStatus,
     Option<String>,
@@ -52,6 +52,7 @@ type Shown = (
     usize,
     bool,
     RepeatMode,
+    u64,
 );
 
 struct Root;
@@ -186,11 +187,7 @@ impl PlayerIface {
     }
 
     /// Moves by `offset` microseconds (negative: back).
-    async fn seek(
-        &self,
-        offset: i64,
-        #[zbus(signal_emitter)] emitter: SignalEmitter<'_>,
-    ) -> zbus::fdo::Result<()> {
+    async fn seek(&self, offset: i64) -> zbus::fdo::Result<()> {
         let now = self.core.now_playing();
         if now.current.is_none() {
             return Ok(());
@@ -200,18 +197,12 @@ impl PlayerIface {
         if now.duration_ms.is_some_and(|d| target >= d) {
             return self.core.next().map_err(fail);
         }
-        self.core.seek(target).map_err(fail)?;
-        let _ = PlayerIface::seeked(&emitter, micros(target)).await;
-        Ok(())
+        // `Seeked` follows from the engine's report, as for seeks made in the app.
+        self.core.seek(target).map_err(fail)
     }
 
     /// Moves to `position` microseconds in the track `track_id` (ignored when it is not the current one).
-    async fn set_position(
-        &self,
-        track_id: ObjectPath<'_>,
-        position: i64,
-        #[zbus(signal_emitter)] emitter: SignalEmitter<'_>,
-    ) -> zbus::fdo::Result<()> {
+    async fn set_position(&self, track_id: ObjectPath<'_>, position: i64) -> zbus::fdo::Result<()> {
         let now = self.core.now_playing();
         if track_id.as_str() != self::track_id(&now).as_str() || position < 0 {
             return Ok(());
@@ -220,9 +211,7 @@ impl PlayerIface {
         if now.duration_ms.is_some_and(|d| target > d) {
             return Ok(());
         }
-        self.core.seek(target).map_err(fail)?;
-        let _ = PlayerIface::seeked(&emitter, position).await;
-        Ok(())
+        self.core.seek(target).map_err(fail)
     }
 
     fn open_uri(&self, _uri: &str) -> zbus::fdo::Result<()> {
@@ -427,6 +416,7 @@ impl Core {
                     now.queue.len(),
                     now.shuffle,
                     now.repeat,
+                    now.seeks,
                 );
                 let before = last.replace(key.clone());
                 let Some(before) = before else {
@@ -455,6 +445,9 @@ impl Core {
                 }
                 if before.6 != key.6 {
                     let _ = guard.loop_status_changed(emitter).await;
+                }
+                if before.7 != key.7 {
+                    let _ = PlayerIface::seeked(emitter, micros(now.position_ms)).await;
                 }
             }
         });
@@ -534,6 +527,11 @@ mod tests {
         p.get_property("PlaybackStatus")
             .await
             .expect("PlaybackStatus")
+    }
+
+    async fn futures_next(stream: &mut zbus::proxy::SignalStream<'_>) -> zbus::message::Message {
+        use futures::StreamExt;
+        stream.next().await.expect("the bus is open")
     }
 
     async fn wait_until<F, Fut>(mut check: F)
@@ -620,6 +618,16 @@ mod tests {
         f.core.set_shuffle(false).expect("shuffle off");
         let shuffle: bool = p.get_property("Shuffle").await.expect("Shuffle");
         assert!(!shuffle);
+
+        // A seek made in the app's bar is announced with Seeked, at the new position.
+        let mut seeked = p.receive_signal("Seeked").await.expect("subscribe");
+        f.core.seek(1_500).expect("seek in the app");
+        tap.allow(44_100);
+        let msg = tokio::time::timeout(Duration::from_secs(30), futures_next(&mut seeked))
+            .await
+            .expect("Seeked arrives");
+        let at: i64 = msg.body().deserialize().expect("position");
+        assert!((1_500_000..2_500_000).contains(&at), "{at}");
 
         // Seek forward by 1 s: the position follows.
         let _: () = p.call("Seek", &(1_000_000i64)).await.expect("Seek");

@@ -109,6 +109,8 @@ pub struct NowPlaying {
     pub volume_percent: u8,
     /// Shuffle on or off.
     pub shuffle: bool,
+    /// Counts the seeks made (from the bar, MPRIS, a resume): MPRIS sends `Seeked` when it moves.
+    pub seeks: u64,
     /// What happens at the end of a track: stop after the last, repeat all, repeat one.
     pub repeat: RepeatMode,
     /// The verse showing (its text once resolved).
@@ -138,6 +140,7 @@ impl Default for NowPlaying {
             duration_ms: None,
             volume_percent: 100,
             shuffle: false,
+            seeks: 0,
             repeat: RepeatMode::Off,
             verse: None,
             lyric: None,
@@ -186,6 +189,8 @@ pub(crate) struct PlayerSlot {
     shuffle: bool,
     repeat: RepeatMode,
     volume: Option<f32>,
+    // Seeks the engine has made (its Seeked events).
+    seeks: u64,
     // The title waiting for its prebuffer.
     loading: Option<String>,
     // Bumped by every play: a prebuffer wait that finds another play started gives up.
@@ -788,6 +793,7 @@ fn view(slot: &PlayerSlot, state: Option<&PlayerState>) -> NowPlaying {
         output: slot.output.clone(),
         not_downloaded: slot.not_downloaded.clone(),
         shuffle: slot.shuffle,
+        seeks: slot.seeks,
         repeat: slot.repeat,
         volume_percent: percent(slot.volume.unwrap_or(1.0)),
         loading: slot.loading.clone(),
@@ -946,8 +952,10 @@ fn drain(weak: Weak<Inner>, player: Player) {
                     // The streamed item's audio started (or it failed): no longer loading.
                     core.slot().loading = None;
                 }
-                if let PlayerEvent::OutputError(e) = &ev {
-                    tracing::warn!("audio output: {e}");
+                match &ev {
+                    PlayerEvent::OutputError(e) => tracing::warn!("audio output: {e}"),
+                    PlayerEvent::Seeked { .. } => core.slot().seeks += 1,
+                    _ => {}
                 }
                 let now = view(&core.slot(), Some(&state));
                 let _ = core.inner.events.send(CoreEvent::Player(now));
