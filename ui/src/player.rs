@@ -144,7 +144,7 @@ pub fn PlayerBar() -> Element {
                 }
             }
             div { class: "now",
-                div { class: "now-title", id: "player-title", {title_line} }
+                div { class: "now-title", id: "player-title", title: title_line.clone(), {title_line.clone()} }
                 if let Some(e) = &current {
                     if let Some(a) = &e.artist {
                         div { class: "now-artist", id: "player-artist", {a.clone()} }
