@@ -98,6 +98,7 @@ fn SettingsScreen() -> Element {
             }
             AccountGroup {}
             StorageGroup {}
+            PlaybackGroup {}
             div { class: "settings-group",
                 h2 { {tr.t("settings-server")} }
                 p { class: "help", {tr.t("settings-server-help")} }
@@ -236,6 +237,74 @@ fn StorageGroup() -> Element {
                     {tr.t("settings-metered")}
                 }
             }
+        }
+    }
+}
+
+/// Playback: crossfade and loudness levelling.
+#[component]
+fn PlaybackGroup() -> Element {
+    let core = use_core();
+    let tr = use_tr();
+    let tr = tr.read().clone();
+    let state = use_ui_state();
+    let settings = state.read().settings.clone();
+    let crossfade = settings.crossfade_s;
+    let levelling = settings.replay_gain;
+    let (fade_core, gain_core) = (core.clone(), core);
+    let fade_text = if crossfade == 0 {
+        tr.t("settings-crossfade-off")
+    } else {
+        tr.t_args(
+            "settings-crossfade-seconds",
+            &[("seconds", &crossfade.to_string())],
+        )
+    };
+    rsx! {
+        div { class: "settings-group", id: "settings-playback",
+            h2 { {tr.t("settings-playback")} }
+            label { r#for: "crossfade", {tr.t("settings-crossfade")} " " }
+            input {
+                id: "crossfade",
+                r#type: "range",
+                min: "0",
+                max: "{cnt_app::MAX_CROSSFADE_S}",
+                step: "1",
+                value: "{crossfade}",
+                aria_valuetext: "{fade_text}",
+                onchange: move |evt: FormEvent| {
+                    if let Ok(s) = evt.value().trim().parse::<u8>()
+                        && let Err(e) = fade_core.set_crossfade_s(s)
+                    {
+                        report_error(&e.to_string());
+                    }
+                },
+            }
+            " "
+            span { id: "crossfade-value", {fade_text.clone()} }
+            p { class: "help", {tr.t("settings-crossfade-help")} }
+            label { r#for: "levelling", {tr.t("settings-levelling")} " " }
+            select {
+                id: "levelling",
+                onchange: move |evt: FormEvent| {
+                    if let Some(l) = cnt_app::Levelling::ALL
+                        .into_iter()
+                        .find(|l| l.as_str() == evt.value())
+                        && let Err(e) = gain_core.set_replay_gain(l)
+                    {
+                        report_error(&e.to_string());
+                    }
+                },
+                for l in cnt_app::Levelling::ALL {
+                    option {
+                        key: "{l.as_str()}",
+                        value: l.as_str(),
+                        selected: l == levelling,
+                        {tr.t(&format!("settings-levelling-{}", l.as_str()))}
+                    }
+                }
+            }
+            p { class: "help", {tr.t("settings-levelling-help")} }
         }
     }
 }

@@ -56,7 +56,7 @@ pub use player::{
 };
 pub use reader::{BibleBook, BibleJump, Break, ChapterRow, Hit, Translation, bible_book_name};
 pub use scripture::{BUNDLED_TRANSLATION, PassageText, Verse, render_verses, verse_name};
-pub use settings::Settings;
+pub use settings::{Levelling, MAX_CROSSFADE_S, Settings};
 pub use songs::{
     Author, AuthorRole, Chord, Key, Line, SavedVerse, Section, Song, SongExportFormat, SongSummary,
     song_chord_sheet, song_for_playing,
@@ -420,6 +420,28 @@ impl Core {
     /// [`Error::SaveSettings`].
     pub fn set_downloads_on_metered(&self, allowed: bool) -> Result<()> {
         self.update_settings(|s| s.downloads_on_metered = allowed)
+    }
+
+    /// Sets the crossfade between tracks in seconds (0: none, gapless; at most
+    /// [`MAX_CROSSFADE_S`]); the player uses it at once.
+    ///
+    /// # Errors
+    /// [`Error::SaveSettings`].
+    pub fn set_crossfade_s(&self, seconds: u8) -> Result<()> {
+        let seconds = seconds.min(MAX_CROSSFADE_S);
+        self.update_settings(|s| s.crossfade_s = seconds)?;
+        self.apply_playback_settings();
+        Ok(())
+    }
+
+    /// Sets loudness levelling from ReplayGain tags; the player uses it at once.
+    ///
+    /// # Errors
+    /// [`Error::SaveSettings`].
+    pub fn set_replay_gain(&self, levelling: Levelling) -> Result<()> {
+        self.update_settings(|s| s.replay_gain = levelling)?;
+        self.apply_playback_settings();
+        Ok(())
     }
 
     fn lock_settings(&self) -> std::sync::MutexGuard<'_, SettingsState> {

@@ -37,7 +37,7 @@ use cnt_model::sync::MediaRef;
 use cnt_player::cue::TimedWord;
 use cnt_player::{
     Cue, CuePayload, CueTrack, DeviceOutput, EntryId, Growing, Growth, Lrc, Player, PlayerCmd,
-    PlayerEvent, PlayerHandle, PlayerState, Position, QueueItem, Volume,
+    PlayerEvent, PlayerHandle, PlayerState, Position, QueueItem, ReplayGain, Volume,
 };
 use cnt_sync::{DownloadFeed, Downloader};
 
@@ -272,6 +272,9 @@ impl Core {
         };
         let player = Player::spawn(output)?;
         let handle = player.handle();
+        for cmd in self.playback_settings() {
+            handle.send(cmd)?;
+        }
         handle.send(PlayerCmd::SetShuffle(slot.shuffle))?;
         handle.send(PlayerCmd::SetRepeat(slot.repeat))?;
         if let Some(v) = slot.volume {
@@ -611,6 +614,27 @@ impl Core {
         self.send(PlayerCmd::SetVolume(Volume::new(v)?))?;
         self.send_now_playing();
         Ok(())
+    }
+
+    /// The engine commands for the playback settings (crossfade, levelling).
+    fn playback_settings(&self) -> [PlayerCmd; 2] {
+        let settings = self.settings();
+        [
+            PlayerCmd::SetCrossfade(Duration::from_secs(u64::from(settings.crossfade_s))),
+            PlayerCmd::SetReplayGain(ReplayGain {
+                mode: settings.replay_gain.mode(),
+                ..ReplayGain::default()
+            }),
+        ]
+    }
+
+    /// Gives the running engine (if any) the playback settings.
+    pub(crate) fn apply_playback_settings(&self) {
+        for cmd in self.playback_settings() {
+            if let Err(e) = self.send(cmd) {
+                tracing::warn!("playback settings: {e}");
+            }
+        }
     }
 
     /// Shuffle on or off (kept for the next plays too).
@@ -1296,6 +1320,41 @@ pub(crate) mod tests {
         f.core.set_volume(0.9).expect("volume");
         assert_eq!(f.core.now_playing().volume_percent, 90);
         f.core.stop().expect("stop");
+        tap.open();
+    }
+
+    #[tokio::test]
+    async fn crossfade_and_levelling_are_saved_and_given_to_the_engine() {
+        let f = fixture();
+        f.core.set_crossfade_s(30).expect("crossfade");
+        f.core
+            .set_replay_gain(crate::Levelling::Album)
+            .expect("levelling");
+        assert_eq!(f.core.settings().crossfade_s, 12, "at most 12 s");
+        let file = std::fs::read_to_string(f.core.config_file()).expect("saved");
+        assert!(file.contains("crossfade_s = 12"), "{file}");
+        assert!(file.contains("replay_gain = \"album\""), "{file}");
+        let mut events = f.core.subscribe();
+        let (sink, tap) = MemorySink::gated(44_100, 2);
+        f.core.use_audio_output(Box::new(sink));
+        f.core.play_items(&f.items[..3], 0).expect("play");
+        tap.allow(4_410);
+        watch(&mut events, |n| n.current.is_some()).await;
+        let state = f.core.handle().expect("started").state();
+        assert_eq!(state.crossfade, Duration::from_secs(12));
+        assert_eq!(
+            state.replay_gain.map(|r| r.mode),
+            Some(cnt_player::ReplayGainMode::Album)
+        );
+        // Changed while playing: the engine follows.
+        f.core.set_crossfade_s(0).expect("gapless again");
+        f.core.stop().expect("stop");
+        tap.allow(44_100);
+        watch(&mut events, |n| n.status == PlaybackStatus::Stopped).await;
+        assert_eq!(
+            f.core.handle().expect("started").state().crossfade,
+            Duration::ZERO
+        );
         tap.open();
     }
 

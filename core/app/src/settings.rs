@@ -25,7 +25,69 @@ pub struct Settings {
     /// Whether downloads run on metered connections (mobile data, a metered Wi-Fi). Off by default.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub downloads_on_metered: bool,
+    /// Crossfade between tracks in seconds, 0–12; 0 (the default) joins tracks without a gap.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub crossfade_s: u8,
+    /// Loudness levelling from the files' ReplayGain tags.
+    #[serde(skip_serializing_if = "is_off")]
+    pub replay_gain: Levelling,
 }
+
+/// Loudness levelling from ReplayGain tags (the player's [`cnt_player::ReplayGainMode`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Levelling {
+    /// Files play as they are.
+    #[default]
+    Off,
+    /// Each track at the same loudness.
+    Track,
+    /// Each album at the same loudness, its tracks keeping their differences.
+    Album,
+    /// Album levels in album order, track levels when shuffling.
+    Auto,
+}
+
+impl Levelling {
+    /// Every choice, in the order the settings list them.
+    pub const ALL: [Levelling; 4] = [
+        Levelling::Off,
+        Levelling::Track,
+        Levelling::Album,
+        Levelling::Auto,
+    ];
+
+    /// The word used in the settings file (and as the choice's id).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Levelling::Off => "off",
+            Levelling::Track => "track",
+            Levelling::Album => "album",
+            Levelling::Auto => "auto",
+        }
+    }
+
+    /// The player's mode.
+    pub fn mode(self) -> cnt_player::ReplayGainMode {
+        match self {
+            Levelling::Off => cnt_player::ReplayGainMode::Off,
+            Levelling::Track => cnt_player::ReplayGainMode::Track,
+            Levelling::Album => cnt_player::ReplayGainMode::Album,
+            Levelling::Auto => cnt_player::ReplayGainMode::Auto,
+        }
+    }
+}
+
+fn is_zero(n: &u8) -> bool {
+    *n == 0
+}
+
+fn is_off(l: &Levelling) -> bool {
+    *l == Levelling::Off
+}
+
+/// The longest crossfade offered, in seconds.
+pub const MAX_CROSSFADE_S: u8 = 12;
 
 /// The outcome of reading the settings file.
 #[derive(Debug)]
@@ -105,6 +167,8 @@ mod tests {
             server_url: Some("https://media.example.org".into()),
             storage_quota_mb: Some(512),
             downloads_on_metered: true,
+            crossfade_s: 6,
+            replay_gain: Levelling::Auto,
         };
         save(&path, &s, false).expect("save");
         match load(&path) {
@@ -117,6 +181,17 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn an_unknown_levelling_is_a_malformed_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "replay_gain = \"loud\"\n").expect("write");
+        match load(&path) {
+            Loaded::Invalid(message) => assert!(message.contains("loud"), "{message}"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

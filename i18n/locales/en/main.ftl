@@ -204,6 +204,17 @@ settings-storage = Downloads
 settings-storage-help = Space for music and sermons kept offline. The least recently played are removed first when it fills up; items you keep offline never are.
 settings-quota = Storage limit (MB)
 settings-metered = Download on metered connections (mobile data)
+settings-playback = Playback
+settings-crossfade = Crossfade
+settings-crossfade-off = Off (gapless)
+settings-crossfade-seconds = { $seconds } s
+settings-crossfade-help = Off, tracks follow each other without a gap, as recorded. On, each track fades into the next.
+settings-levelling = Loudness levelling
+settings-levelling-off = Off
+settings-levelling-track = Same loudness for every track
+settings-levelling-album = Same loudness for every album
+settings-levelling-auto = Automatic (album in order, track when shuffling)
+settings-levelling-help = Uses the ReplayGain tags in the files; files without tags play as they are.
 
 ## Bible reader and songs (issue 6)
 bible-reference = Go to a reference

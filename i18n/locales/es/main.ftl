@@ -204,6 +204,17 @@ settings-storage = Descargas
 settings-storage-help = Espacio para música y sermones sin conexión. Cuando se llena, se quitan primero los menos escuchados; lo que guardas sin conexión nunca.
 settings-quota = Límite de espacio (MB)
 settings-metered = Descargar con conexiones medidas (datos móviles)
+settings-playback = Reproducción
+settings-crossfade = Fundido entre pistas
+settings-crossfade-off = No (sin pausas)
+settings-crossfade-seconds = { $seconds } s
+settings-crossfade-help = Desactivado, las pistas se suceden sin pausa, como se grabaron. Activado, cada pista se funde con la siguiente.
+settings-levelling = Nivelación de volumen
+settings-levelling-off = No
+settings-levelling-track = Mismo volumen para cada pista
+settings-levelling-album = Mismo volumen para cada álbum
+settings-levelling-auto = Automática (álbum en orden, pista en aleatorio)
+settings-levelling-help = Usa las etiquetas ReplayGain de los archivos; los archivos sin etiquetas suenan tal cual.
 
 ## Lector de la Biblia y cantos (issue 6)
 bible-reference = Ir a una cita

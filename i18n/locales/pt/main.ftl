@@ -204,6 +204,17 @@ settings-storage = Downloads
 settings-storage-help = Espaço para músicas e sermões offline. Quando enche, os menos ouvidos são removidos primeiro; o que você mantém offline, nunca.
 settings-quota = Limite de espaço (MB)
 settings-metered = Baixar em conexões limitadas (dados móveis)
+settings-playback = Reprodução
+settings-crossfade = Transição entre faixas
+settings-crossfade-off = Desligada (sem pausas)
+settings-crossfade-seconds = { $seconds } s
+settings-crossfade-help = Desligada, as faixas se seguem sem pausa, como gravadas. Ligada, cada faixa se funde com a seguinte.
+settings-levelling = Nivelamento de volume
+settings-levelling-off = Desligado
+settings-levelling-track = Mesmo volume para cada faixa
+settings-levelling-album = Mesmo volume para cada álbum
+settings-levelling-auto = Automático (álbum em ordem, faixa no aleatório)
+settings-levelling-help = Usa as etiquetas ReplayGain dos arquivos; arquivos sem etiquetas tocam como estão.
 
 ## Leitor da Bíblia e cânticos (issue 6)
 bible-reference = Ir para uma referência

@@ -163,6 +163,29 @@ fn settings_show_the_server_and_data_folder() {
 }
 
 #[test]
+fn settings_offer_crossfade_and_loudness_levelling() {
+    let f = fixture(None);
+    let html = render(&f, Screen::Settings);
+    assert!(html.contains(r#"id="settings-playback""#), "{html}");
+    assert!(html.contains(r#"id="crossfade""#) && html.contains(r#"max="12""#));
+    assert!(html.contains("Off (gapless)"), "{html}");
+    assert!(html.contains(r#"value="album""#) && html.contains("Same loudness for every album"));
+    // Chosen in the settings file: shown as chosen.
+    let f = fixture(Some("crossfade_s = 5\nreplay_gain = \"album\"\n"));
+    let html = render(&f, Screen::Settings);
+    assert!(html.contains(r#"id="crossfade-value">5 s<"#), "{html}");
+    assert!(
+        html.contains(r#"value="album" selected"#) || html.contains(r#"selected=true"#),
+        "{html}"
+    );
+    let es = render(&fixture(Some("language = \"es\"\n")), Screen::Settings);
+    assert!(
+        es.contains("Nivelación de volumen") && es.contains("No (sin pausas)"),
+        "{es}"
+    );
+}
+
+#[test]
 fn a_malformed_config_is_explained_on_screen() {
     let f = fixture(Some("language = = \"es\"\n"));
     let html = render(&f, Screen::Home);
