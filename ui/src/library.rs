@@ -300,6 +300,7 @@ fn ItemRow(
     let fav_core = core.clone();
     let dl_core = core.clone();
     let add_core = core.clone();
+    let queue_core = core.clone();
     let mut view = use_context::<Signal<LibraryView>>();
     let opens = matches!(
         item.kind,
@@ -359,6 +360,18 @@ fn ItemRow(
                     }
                 },
                 if favorite { "♥" } else { "♡" }
+            }
+            if item.playable {
+                button {
+                    class: "icon-button queue-add",
+                    title: tr.t("player-add-to-queue"),
+                    aria_label: tr.t("player-add-to-queue"),
+                    onclick: move |_| match queue_core.add_to_queue(&[id], false) {
+                        Ok(_) | Err(cnt_app::Error::Player(_)) => {}
+                        Err(e) => problems.report(&e),
+                    },
+                    "+"
+                }
             }
             if item.playable && !item.offline {
                 button {

@@ -171,6 +171,16 @@ pub struct PlayOutcome {
     pub streaming: Vec<ItemId>,
 }
 
+/// Queue entries built from library items ([`Core::build_queue`]).
+struct Built {
+    queue: Vec<QueueItem>,
+    entries: Vec<(PathBuf, QueueEntry)>,
+    // (queue index, job, growing file, whether this play starts its download)
+    streams: Vec<(usize, DownloadJob, Arc<Growing>, bool)>,
+    missing: Vec<String>,
+    start_at: Option<usize>,
+}
+
 /// The core's player: output state, the engine handle, what each queued file is.
 #[derive(Default)]
 pub(crate) struct PlayerSlot {
@@ -313,71 +323,13 @@ impl Core {
             runtime.is_some() && self.account().is_some() && self.connection().is_online();
         let downloader = Downloader::new(self.media_dir(), self.quota_bytes());
         let mut outcome = PlayOutcome::default();
-        let mut queue = Vec::new();
-        let mut entries = Vec::new();
-        let mut start_at = None;
-        let mut missing = Vec::new();
-        // (queue index, job, growing file, whether this play starts its download)
-        let mut streams: Vec<(usize, DownloadJob, Arc<Growing>, bool)> = Vec::new();
-        for (i, id) in items.iter().enumerate() {
-            let Some(item) = self.item(*id)? else {
-                continue;
-            };
-            let (path, growing) = match (self.offline_file(*id)?, &item.media) {
-                (Some(path), _) => (path, None),
-                (None, Some(media)) if can_stream => {
-                    if let Err(e) = self.download(*id, false) {
-                        tracing::info!("playback: cannot queue the download of {id}: {e}");
-                    }
-                    let (growing, fresh) = self.stream_of(&downloader, media);
-                    streams.push((
-                        queue.len(),
-                        DownloadJob {
-                            item_id: *id,
-                            hash: media.hash.clone(),
-                            size: media.size,
-                            bytes_done: 0,
-                            attempts: 0,
-                        },
-                        Arc::clone(&growing),
-                        fresh,
-                    ));
-                    outcome.streaming.push(*id);
-                    (downloader.path_of(&media.hash), Some(growing))
-                }
-                (None, _) => {
-                    if item.media.is_some()
-                        && let Err(e) = self.download(*id, false)
-                    {
-                        tracing::info!("playback: cannot queue the download of {id}: {e}");
-                    }
-                    outcome.not_downloaded.push(*id);
-                    missing.push(item.title.clone());
-                    continue;
-                }
-            };
-            if i >= start && start_at.is_none() {
-                start_at = Some(queue.len());
-            }
-            let mut q = match growing {
-                Some(g) => QueueItem::growing(path.clone(), g),
-                None => QueueItem::new(path.clone()),
-            };
-            if let Some(text) = item.cues.as_deref() {
-                q = q.with_cues(self.cue_track(text));
-            }
-            queue.push(q);
-            entries.push((
-                path,
-                QueueEntry {
-                    item: *id,
-                    title: item.title.clone(),
-                    artist: item.subtitle.clone().or(item.album_title.clone()),
-                    duration_ms: item.duration_ms,
-                    artwork: item.artwork.as_ref().map(|m| m.hash.clone()),
-                },
-            ));
-        }
+        let Built {
+            queue,
+            entries,
+            mut streams,
+            missing,
+            start_at,
+        } = self.build_queue(items, start, can_stream, &downloader, &mut outcome)?;
         outcome.queued = queue.len();
         let start_ids: Vec<ItemId> = entries.iter().map(|(_, e)| e.item).collect();
         let start_at = start_at.unwrap_or(0);
@@ -399,17 +351,7 @@ impl Core {
             .find(|(index, ..)| *index == start_at)
             .map(|(_, _, g, _)| Arc::clone(g))
             .filter(|g| g.state() == Growth::Growing && g.written() < PREBUFFER_BYTES);
-        if let Some(rt) = runtime {
-            let jobs: Vec<_> = streams
-                .into_iter()
-                .filter(|(.., fresh)| *fresh)
-                .map(|(_, job, g, _)| (job, g))
-                .collect();
-            if !jobs.is_empty() {
-                let core = self.clone();
-                rt.spawn(async move { core.stream_downloads(downloader, jobs).await });
-            }
-        }
+        self.start_streams(runtime, downloader, streams);
         let generation = {
             let mut slot = self.slot();
             slot.by_path.extend(entries);
@@ -466,6 +408,149 @@ impl Core {
                 }
             })
             .map_err(|e| Error::Internal(format!("cannot start the prebuffer thread: {e}")))?;
+        Ok(outcome)
+    }
+
+    /// The queue entries for `items`: downloaded ones from their file, the others as growing files
+    /// when `can_stream` (their download is joined or to be started), else left out with their
+    /// download queued (`outcome.not_downloaded`, and their titles in `missing`).
+    fn build_queue(
+        &self,
+        items: &[ItemId],
+        start: usize,
+        can_stream: bool,
+        downloader: &Downloader,
+        outcome: &mut PlayOutcome,
+    ) -> Result<Built> {
+        let mut queue = Vec::new();
+        let mut entries = Vec::new();
+        let mut start_at = None;
+        let mut missing = Vec::new();
+        let mut streams: Vec<(usize, DownloadJob, Arc<Growing>, bool)> = Vec::new();
+        for (i, id) in items.iter().enumerate() {
+            let Some(item) = self.item(*id)? else {
+                continue;
+            };
+            let (path, growing) = match (self.offline_file(*id)?, &item.media) {
+                (Some(path), _) => (path, None),
+                (None, Some(media)) if can_stream => {
+                    if let Err(e) = self.download(*id, false) {
+                        tracing::info!("playback: cannot queue the download of {id}: {e}");
+                    }
+                    let (growing, fresh) = self.stream_of(downloader, media);
+                    streams.push((
+                        queue.len(),
+                        DownloadJob {
+                            item_id: *id,
+                            hash: media.hash.clone(),
+                            size: media.size,
+                            bytes_done: 0,
+                            attempts: 0,
+                        },
+                        Arc::clone(&growing),
+                        fresh,
+                    ));
+                    outcome.streaming.push(*id);
+                    (downloader.path_of(&media.hash), Some(growing))
+                }
+                (None, _) => {
+                    if item.media.is_some()
+                        && let Err(e) = self.download(*id, false)
+                    {
+                        tracing::info!("playback: cannot queue the download of {id}: {e}");
+                    }
+                    outcome.not_downloaded.push(*id);
+                    missing.push(item.title.clone());
+                    continue;
+                }
+            };
+            if i >= start && start_at.is_none() {
+                start_at = Some(queue.len());
+            }
+            let mut q = match growing {
+                Some(g) => QueueItem::growing(path.clone(), g),
+                None => QueueItem::new(path.clone()),
+            };
+            if let Some(text) = item.cues.as_deref() {
+                q = q.with_cues(self.cue_track(text));
+            }
+            queue.push(q);
+            entries.push((
+                path,
+                QueueEntry {
+                    item: *id,
+                    title: item.title.clone(),
+                    artist: item.subtitle.clone().or(item.album_title.clone()),
+                    duration_ms: item.duration_ms,
+                    artwork: item.artwork.as_ref().map(|m| m.hash.clone()),
+                },
+            ));
+        }
+        Ok(Built {
+            queue,
+            entries,
+            streams,
+            missing,
+            start_at,
+        })
+    }
+
+    /// Starts the downloads of newly streamed files, in the given order, on the runtime.
+    fn start_streams(
+        &self,
+        runtime: Option<tokio::runtime::Handle>,
+        downloader: Downloader,
+        streams: Vec<(usize, DownloadJob, Arc<Growing>, bool)>,
+    ) {
+        let Some(rt) = runtime else { return };
+        let jobs: Vec<_> = streams
+            .into_iter()
+            .filter(|(.., fresh)| *fresh)
+            .map(|(_, job, g, _)| (job, g))
+            .collect();
+        if !jobs.is_empty() {
+            let core = self.clone();
+            rt.spawn(async move { core.stream_downloads(downloader, jobs).await });
+        }
+    }
+
+    /// Adds `items` to the queue: right after the entry being heard (`next`), else at the end.
+    /// With nothing being heard it plays them instead. Items not downloaded stream or have their
+    /// download queued, as with [`Core::play_items`].
+    ///
+    /// # Errors
+    /// As [`Core::play_items`].
+    pub fn add_to_queue(&self, items: &[ItemId], next: bool) -> Result<PlayOutcome> {
+        let running = self.now_playing();
+        let Some(current) = running.current else {
+            return self.play_items(items, 0);
+        };
+        let runtime = tokio::runtime::Handle::try_current().ok();
+        let can_stream =
+            runtime.is_some() && self.account().is_some() && self.connection().is_online();
+        let downloader = Downloader::new(self.media_dir(), self.quota_bytes());
+        let mut outcome = PlayOutcome::default();
+        let built = self.build_queue(items, 0, can_stream, &downloader, &mut outcome)?;
+        outcome.queued = built.queue.len();
+        self.slot().not_downloaded = built.missing;
+        if built.queue.is_empty() {
+            self.send_now_playing();
+            return Ok(outcome);
+        }
+        let handle = self.ensure_player()?;
+        self.slot().by_path.extend(built.entries);
+        self.start_streams(runtime, downloader, built.streams);
+        // "Last" is an append, so that quick additions keep their order whatever the snapshot
+        // says; "next" goes right after the entry being heard.
+        let cmd = if next {
+            PlayerCmd::Insert {
+                index: current + 1,
+                items: built.queue,
+            }
+        } else {
+            PlayerCmd::Append(built.queue)
+        };
+        handle.send(cmd)?;
         Ok(outcome)
     }
 
@@ -1321,6 +1406,47 @@ pub(crate) mod tests {
         assert_eq!(f.core.now_playing().volume_percent, 90);
         f.core.stop().expect("stop");
         tap.open();
+    }
+
+    #[tokio::test]
+    async fn items_added_to_the_queue_play_next_or_last() {
+        let f = fixture();
+        let (sink, tap) = MemorySink::gated(44_100, 2);
+        f.core.use_audio_output(Box::new(sink));
+        let mut events = f.core.subscribe();
+        // Nothing playing: adding plays.
+        let outcome = f.core.add_to_queue(&f.items[..1], false).expect("add");
+        assert_eq!(outcome.queued, 1);
+        tap.allow(4_410);
+        watch(&mut events, |n| n.current == Some(0)).await;
+        // Track 2 at the end, then track 3 next: 1, 3, 2. The missing fourth is reported.
+        f.core
+            .add_to_queue(&f.items[1..2], false)
+            .expect("add last");
+        let outcome = f
+            .core
+            .add_to_queue(&[f.items[2], f.items[3]], true)
+            .expect("add next");
+        assert_eq!(outcome.not_downloaded, vec![f.items[3]]);
+        tap.allow(4_410);
+        let seen = watch(&mut events, |n| n.queue.len() == 3).await;
+        let order: Vec<String> = seen
+            .last()
+            .expect("a snapshot")
+            .queue
+            .iter()
+            .map(|e| e.title.clone())
+            .collect();
+        assert_eq!(order, ["Track 1", "Track 3", "Track 2"]);
+        tap.open();
+        let mut saw_last = false;
+        let seen = watch(&mut events, |n| {
+            saw_last |= n.current == Some(2);
+            saw_last && n.current.is_none()
+        })
+        .await;
+        assert_eq!(titles_heard(&seen), ["Track 1", "Track 3", "Track 2"]);
+        assert_eq!(tap.frames(), 441_000, "all three, whole");
     }
 
     #[tokio::test]

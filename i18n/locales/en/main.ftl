@@ -273,6 +273,7 @@ player-move-up = Move up
 player-move-down = Move down
 player-remove = Remove from the queue
 player-play-item = Play
+player-add-to-queue = Add to the queue
 player-loading = Loading { $title }…
 player-shuffle = Shuffle
 player-repeat-off = Repeat: off

@@ -273,6 +273,7 @@ player-move-up = Subir
 player-move-down = Bajar
 player-remove = Quitar de la cola
 player-play-item = Reproducir
+player-add-to-queue = Añadir a la cola
 player-loading = Cargando { $title }…
 player-shuffle = Aleatorio
 player-repeat-off = Repetir: no

@@ -273,6 +273,7 @@ player-move-up = Subir
 player-move-down = Descer
 player-remove = Remover da fila
 player-play-item = Tocar
+player-add-to-queue = Adicionar à fila
 player-loading = Carregando { $title }…
 player-shuffle = Aleatório
 player-repeat-off = Repetir: não

@@ -217,6 +217,11 @@ fn playable_library_rows_have_a_play_button() {
     let rows = html.matches(r#"class="item-row""#).count();
     let buttons = html.matches("play-item").count();
     assert!(buttons >= 1 && buttons <= rows, "{buttons} of {rows}");
+    assert_eq!(
+        html.matches(r#"aria-label="Add to the queue""#).count(),
+        buttons,
+        "every playable row can be queued: {html}"
+    );
 }
 
 #[test]
