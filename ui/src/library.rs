@@ -31,6 +31,28 @@ fn play_list<'a>(items: impl IntoIterator<Item = &'a ItemSummary>) -> Rc<Vec<Ite
     )
 }
 
+/// "▶ Play all": plays an album's or a playlist's playable items from the first (nothing when there
+/// are none).
+#[component]
+fn PlayAll(list: Rc<Vec<ItemId>>) -> Element {
+    let core = use_core();
+    let problems = use_problems();
+    let tr = use_tr();
+    let label = tr.read().t("player-play-all");
+    let Some(first) = list.first().copied() else {
+        return rsx! {};
+    };
+    rsx! {
+        button {
+            class: "button primary",
+            id: "play-all",
+            onclick: move |_| play_from(&core, problems, &list, first),
+            "▶ "
+            {label}
+        }
+    }
+}
+
 /// Plays `list` from `from` (or `from` alone when it is not in the list). "No audio device" and
 /// "not downloaded yet" show in the player bar; other failures in the screen's problem line.
 fn play_from(core: &cnt_app::Core, problems: Problems, list: &[ItemId], from: ItemId) {
@@ -618,8 +640,6 @@ fn ItemDetail(id: ItemId) -> Element {
     let children = core.children(id).unwrap_or_default();
     let cover_src = crate::use_artwork_src();
     let list = play_list(&children);
-    let play_all = list.clone();
-    let play_core = core.clone();
     let follow_core = core.clone();
     let following = core
         .follows()
@@ -652,18 +672,7 @@ fn ItemDetail(id: ItemId) -> Element {
                                     },
                                 }
                             }
-                            if !list.is_empty() {
-                                button {
-                                    class: "button primary",
-                                    id: "play-all",
-                                    onclick: move |_| {
-                                        if let Some(first) = play_all.first() {
-                                            play_from(&play_core, problems, &play_all, *first);
-                                        }
-                                    },
-                                    "▶ " {tr.t("player-play-all")}
-                                }
-                            }
+                            PlayAll { list: list.clone() }
                         }
                     }
                     ul { class: "item-list",
@@ -885,8 +894,6 @@ fn PlaylistView(id: PlaylistId) -> Element {
             })
         })
         .collect();
-    let play_all = list.clone();
-    let play_core = core.clone();
     let rename_core = core.clone();
     let delete_core = core.clone();
     let pin_core = core.clone();
@@ -917,18 +924,7 @@ fn PlaylistView(id: PlaylistId) -> Element {
                         }
                     },
                 }
-                if !list.is_empty() {
-                    button {
-                        class: "button primary",
-                        id: "play-all",
-                        onclick: move |_| {
-                            if let Some(first) = play_all.first() {
-                                play_from(&play_core, problems, &play_all, *first);
-                            }
-                        },
-                        "▶ " {tr.t("player-play-all")}
-                    }
-                }
+                PlayAll { list: list.clone() }
                 if confirm_delete() {
                     span { role: "alert", {tr.t("playlist-delete-confirm")} }
                     button {
