@@ -311,6 +311,45 @@ pub fn PlayerBar() -> Element {
     }
 }
 
+/// The frame of a panel above the player bar: a titled dialog with a close button; Escape closes it.
+#[component]
+fn PanelFrame(
+    class: &'static str,
+    id: &'static str,
+    title: String,
+    close_id: &'static str,
+    on_close: EventHandler<()>,
+    children: Element,
+) -> Element {
+    let tr = use_tr();
+    let close = tr.read().t("player-close");
+    rsx! {
+        section {
+            class: "player-panel {class}",
+            id: "{id}",
+            role: "dialog",
+            aria_label: title.clone(),
+            onkeydown: move |evt: KeyboardEvent| {
+                if evt.key() == Key::Escape {
+                    on_close.call(());
+                }
+            },
+            header { class: "panel-head",
+                h2 { {title.clone()} }
+                button {
+                    class: "icon-button",
+                    id: "{close_id}",
+                    title: close.clone(),
+                    aria_label: close,
+                    onclick: move |_| on_close.call(()),
+                    "×"
+                }
+            }
+            {children}
+        }
+    }
+}
+
 /// Now Playing: the verse (its text, with the reference) or the lyric line showing, large; each new
 /// cue fades in. "Save verse" keeps the reference.
 #[component]
@@ -341,27 +380,12 @@ fn NowPlayingPanel(on_close: EventHandler<()>) -> Element {
         _ => None,
     };
     rsx! {
-        section {
-            class: "player-panel now-playing",
+        PanelFrame {
+            class: "now-playing",
             id: "now-playing",
-            role: "dialog",
-            aria_label: tr.t("player-now-playing"),
-            onkeydown: move |evt: KeyboardEvent| {
-                if evt.key() == Key::Escape {
-                    on_close.call(());
-                }
-            },
-            header { class: "panel-head",
-                h2 { {tr.t("player-now-playing")} }
-                button {
-                    class: "icon-button",
-                    id: "close-now-playing",
-                    title: tr.t("player-close"),
-                    aria_label: tr.t("player-close"),
-                    onclick: move |_| on_close.call(()),
-                    "×"
-                }
-            }
+            title: tr.t("player-now-playing"),
+            close_id: "close-now-playing",
+            on_close,
             if let Some(src) = artwork() {
                 img { class: "np-cover", id: "np-cover", src, alt: "" }
             }
@@ -421,27 +445,12 @@ fn QueuePanel(on_close: EventHandler<()>) -> Element {
     let now = state.read().player.clone();
     let len = now.queue.len();
     rsx! {
-        section {
-            class: "player-panel queue-panel",
+        PanelFrame {
+            class: "queue-panel",
             id: "queue-panel",
-            role: "dialog",
-            aria_label: tr.t("player-queue"),
-            onkeydown: move |evt: KeyboardEvent| {
-                if evt.key() == Key::Escape {
-                    on_close.call(());
-                }
-            },
-            header { class: "panel-head",
-                h2 { {tr.t("player-queue")} }
-                button {
-                    class: "icon-button",
-                    id: "close-queue",
-                    title: tr.t("player-close"),
-                    aria_label: tr.t("player-close"),
-                    onclick: move |_| on_close.call(()),
-                    "×"
-                }
-            }
+            title: tr.t("player-queue"),
+            close_id: "close-queue",
+            on_close,
             if now.queue.is_empty() {
                 p { class: "np-empty", {tr.t("player-queue-empty")} }
             } else {

@@ -10,6 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
+use cnt_model::sync::MediaRef;
 use sha2::{Digest, Sha256};
 
 use crate::ServerClient;
@@ -30,15 +31,11 @@ pub struct ArtworkReport {
 
 /// Where the image with `hash` lives in `dir`, if it is there.
 pub fn artwork_path(dir: &Path, hash: &str) -> Option<PathBuf> {
-    if !is_hash(hash) {
+    if !MediaRef::is_valid_hash(hash) {
         return None;
     }
     let path = dir.join(hash);
     path.is_file().then_some(path)
-}
-
-fn is_hash(hash: &str) -> bool {
-    hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Fetches every image of `hashes` that is not in `dir` yet.
@@ -73,7 +70,7 @@ pub async fn fetch_artwork(
         return Ok(report);
     }
     for hash in missing {
-        if !is_hash(hash) {
+        if !MediaRef::is_valid_hash(hash) {
             report
                 .failed
                 .push((hash.clone(), "not a SHA-256 content hash".into()));
@@ -134,12 +131,7 @@ async fn fetch_one(
         hasher.update(&chunk);
         body.extend_from_slice(&chunk);
     }
-    let hex: String = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    if !hex.eq_ignore_ascii_case(hash) {
+    if crate::download::hex(&hasher.finalize()) != hash {
         return Err(Fail::Other("the image does not match its checksum".into()));
     }
     let tmp = dir.join(format!(".{hash}.tmp"));

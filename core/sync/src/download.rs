@@ -470,10 +470,13 @@ pub async fn file_matches(path: &Path, hash: &str) -> bool {
                 Err(_) => return false,
             }
         }
-        let digest = hasher.finalize();
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        hex == hash
+        hex(&hasher.finalize()) == hash
     })
     .await
     .unwrap_or(false)
+}
+
+/// A digest as lower-case hex, the form content hashes are addressed by.
+pub(crate) fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -107,7 +107,7 @@ pub fn artwork_response(
             .unwrap_or_else(|_| Response::new(std::borrow::Cow::Borrowed(&[][..])))
     };
     let hash = uri.path().trim_start_matches('/');
-    if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !cnt_model::sync::MediaRef::is_valid_hash(hash) {
         return respond(
             StatusCode::BAD_REQUEST,
             "text/plain",
