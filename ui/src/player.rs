@@ -358,9 +358,14 @@ fn NowPlayingPanel(on_close: EventHandler<()>) -> Element {
     let tr = use_tr();
     let tr = tr.read().clone();
     let state = use_ui_state();
-    let _rev = state.read().library_revision;
     let now = state.read().player.clone();
-    let saved = core.saved_verses().unwrap_or_default();
+    // Read once per library change (saving a verse is one), not on every position report.
+    let revision = use_memo(move || state.read().library_revision);
+    let saved_core = core.clone();
+    let saved = use_memo(move || {
+        let _ = revision();
+        saved_core.saved_verses().unwrap_or_default()
+    });
     let save_core = core.clone();
     let artwork = use_current_artwork();
     let current = now.current_entry().cloned();
@@ -417,7 +422,7 @@ fn NowPlayingPanel(on_close: EventHandler<()>) -> Element {
                 }
             }
             if let Some(v) = verse {
-                if saved.iter().any(|s| s.reference == v.reference) {
+                if saved.read().iter().any(|s| s.reference == v.reference) {
                     p { class: "verse-saved", id: "verse-saved", role: "status",
                         {tr.t_args("player-verse-saved", &[("reference", &v.reference)])}
                     }

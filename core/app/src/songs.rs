@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use cnt_scripture::song::{SongStore, chordpro, openlyrics};
 
-use crate::{Core, Error, Result};
+use crate::{Core, CoreEvent, Error, Result};
 
 pub use cnt_scripture::song::chord::{Chord, Key};
 pub use cnt_scripture::song::{Author, AuthorRole, Line, SavedVerse, Section, Song, SongSummary};
@@ -102,14 +102,16 @@ impl Core {
     }
 
     /// Saves a Bible verse reference (`John 3:16`) to the saved-verses list; checked and
-    /// normalised first, so `jn316` is saved as `John 3:16`.
+    /// normalised first, so `jn316` is saved as `John 3:16`. Screens hear [`CoreEvent::LibraryChanged`].
     ///
     /// # Errors
     /// [`Error::Scripture`]: a reference that cannot be, a database failure.
     pub fn save_verse(&self, reference: &str) -> Result<SavedVerse> {
         let parsed = cnt_scripture::Reference::parse(reference)?;
         let (shown, osis) = (parsed.to_string(), parsed.osis());
-        self.with_songs(|s| s.save_verse(&shown, &osis))
+        let saved = self.with_songs(|s| s.save_verse(&shown, &osis))?;
+        let _ = self.inner.events.send(CoreEvent::LibraryChanged);
+        Ok(saved)
     }
 
     /// Saved verses, newest first.
@@ -125,7 +127,9 @@ impl Core {
     /// # Errors
     /// [`Error::Scripture`].
     pub fn unsave_verse(&self, id: i64) -> Result<()> {
-        self.with_songs(|s| s.unsave_verse(id))
+        self.with_songs(|s| s.unsave_verse(id))?;
+        let _ = self.inner.events.send(CoreEvent::LibraryChanged);
+        Ok(())
     }
 }
 
