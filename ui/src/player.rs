@@ -66,17 +66,10 @@ pub fn PlayerBar() -> Element {
     let mut panel = use_signal(|| initial);
     // While the user drags the progress thumb, it shows the dragged position, not the playing one.
     let mut dragging = use_signal(|| None::<u64>);
-    // The volume the user set, and the engine's when they set it: the engine reports a new volume
-    // with its next position (none while paused), so the thumb keeps the user's value until the
-    // engine's changes (to it, or from elsewhere: media keys, MPRIS).
-    let mut volume_set = use_signal(|| None::<(u8, u8)>);
     let artwork = use_current_artwork();
     let now: NowPlaying = state.read().player.clone();
-    let volume_shown = match volume_set() {
-        Some((set, engine_then)) if now.volume_percent == engine_then => set,
-        _ => now.volume_percent,
-    };
-    let engine_volume = now.volume_percent;
+    // The core reports a volume change at once (`Core::set_volume`), so the thumb follows it.
+    let volume_shown = now.volume_percent;
     let current = now.current_entry().cloned();
     let has_queue = !now.queue.is_empty();
     let playing = now.status == PlaybackStatus::Playing;
@@ -263,13 +256,7 @@ pub fn PlayerBar() -> Element {
                     aria_valuetext: "{volume_shown} %",
                     oninput: move |evt: FormEvent| {
                         if let Ok(v) = evt.value().parse::<f32>() {
-                            let set = v.clamp(0.0, 100.0).round() as u8;
-                            let engine_then = match volume_set() {
-                                Some((_, then)) if then == engine_volume => then,
-                                _ => engine_volume,
-                            };
-                            volume_set.set(Some((set, engine_then)));
-                            let _ = c5.set_volume(f32::from(set) / 100.0);
+                            let _ = c5.set_volume(v.clamp(0.0, 100.0) / 100.0);
                         }
                     },
                 }
