@@ -490,9 +490,22 @@ fn cnt_i18n_known(code: &str) -> Option<&'static str> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::time::Duration;
+
+    /// A core with its data in `dir`, a server address where nothing answers, secrets in memory:
+    /// for tests of local features.
+    pub(crate) fn offline_core(dir: &Path) -> Core {
+        Core::start(CoreOptions {
+            data_dir: Some(dir.join("data")),
+            config_file: Some(dir.join("config.toml")),
+            server: Some("http://127.0.0.1:9".into()),
+            secrets: Some(Arc::new(cnt_secrets::MemoryStore::new())),
+            timing: None,
+        })
+        .expect("core")
+    }
 
     fn options(dir: &Path) -> CoreOptions {
         CoreOptions {

@@ -147,14 +147,7 @@ mod tests {
     #[tokio::test]
     async fn books_chapters_and_jumps() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let core = Core::start(crate::CoreOptions {
-            data_dir: Some(dir.path().join("data")),
-            config_file: Some(dir.path().join("config.toml")),
-            server: Some("http://127.0.0.1:9".into()),
-            secrets: Some(std::sync::Arc::new(crate::MemoryStore::new())),
-            timing: None,
-        })
-        .expect("core");
+        let core = crate::tests::offline_core(dir.path());
         let books = core.bible_books("WEB", "es").expect("books");
         assert_eq!(books.len(), 66);
         assert_eq!(books[42].name, "Juan");

@@ -178,14 +178,7 @@ mod tests {
     #[tokio::test]
     async fn an_openlp_song_database_imports_all_its_songs_or_none() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let core = crate::Core::start(crate::CoreOptions {
-            data_dir: Some(dir.path().join("data")),
-            config_file: Some(dir.path().join("config.toml")),
-            server: Some("http://127.0.0.1:9".into()),
-            secrets: Some(std::sync::Arc::new(crate::MemoryStore::new())),
-            timing: None,
-        })
-        .expect("core");
+        let core = crate::tests::offline_core(dir.path());
         // The tables of OpenLP's songs.sqlite that the importer reads (openlp/plugins/songs/lib/db.py).
         let make = |name: &str, second_lyrics: &str| {
             let path = dir.path().join(name);
@@ -229,14 +222,7 @@ mod tests {
     #[tokio::test]
     async fn import_list_show_export_delete_and_save_verses() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let core = crate::Core::start(crate::CoreOptions {
-            data_dir: Some(dir.path().join("data")),
-            config_file: Some(dir.path().join("config.toml")),
-            server: Some("http://127.0.0.1:9".into()),
-            secrets: Some(std::sync::Arc::new(crate::MemoryStore::new())),
-            timing: None,
-        })
-        .expect("core");
+        let core = crate::tests::offline_core(dir.path());
         let files = vec![
             data("lyrics/openlyrics/songs/Be Thou My Vision.xml"),
             data("lyrics/chordpro/lib_ChordPro_res_examples_swinglow.cho"),
